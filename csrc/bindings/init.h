@@ -1,0 +1,22 @@
+// Each area of the Python module registers itself from one init_* file. Bindings convert
+// arguments and forward; they hold no maths and no validation of their own.
+#pragma once
+#include <pybind11/pybind11.h>
+
+namespace tapeflow::bindings {
+
+namespace py = pybind11;
+
+void init_errors(py::module_& m);
+void init_tensor(py::module_& m);
+void init_elementwise(py::module_& m);
+void init_reduce(py::module_& m);
+void init_linalg(py::module_& m);
+void init_shape(py::module_& m);
+void init_random(py::module_& m);
+void init_config(py::module_& m);
+
+// Op bindings release the GIL while the op runs: `m.def(name, fn, kReleaseGil)`.
+using ReleaseGil = py::call_guard<py::gil_scoped_release>;
+
+}  // namespace tapeflow::bindings

@@ -1,0 +1,7 @@
+#include "bindings/init.h"
+
+namespace tapeflow::bindings {
+
+void init_linalg(py::module_& m) {}
+
+}  // namespace tapeflow::bindings

@@ -1,0 +1,1 @@
+from tapeflow import _C

@@ -1,0 +1,3 @@
+"""creation ops (see csrc/ops/creation.cpp)."""
+
+__all__: list[str] = []

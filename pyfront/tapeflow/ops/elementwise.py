@@ -1,0 +1,3 @@
+"""elementwise ops (see csrc/ops/elementwise.cpp)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""linalg ops (see csrc/ops/linalg.cpp)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""nn ops (see csrc/ops/nn.cpp)."""
+
+__all__: list[str] = []

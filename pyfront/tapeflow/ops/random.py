@@ -1,0 +1,3 @@
+"""random ops (see csrc/ops/random.cpp)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""reduce ops (see csrc/ops/reduce.cpp)."""
+
+__all__: list[str] = []

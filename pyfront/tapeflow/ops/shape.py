@@ -1,0 +1,3 @@
+"""shape ops (see csrc/ops/shape.cpp)."""
+
+__all__: list[str] = []
