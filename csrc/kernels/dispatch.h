@@ -40,4 +40,12 @@ inline bool any_true(const Tensor& t) {
   no_backend(t, "any_true");
 }
 
+// --- reductions and softmax (kernels/cpu/reduce.h) ---
+
+// --- gemm (kernels/cpu/gemm.h) ---
+
+// --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
+
+// --- random (kernels/cpu/random.h) ---
+
 }  // namespace tapeflow::kernels
