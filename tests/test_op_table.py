@@ -40,7 +40,7 @@ def _check(case, dtype, outputs, expected):
 @pytest.mark.parametrize("case,dtype,shapes", list(_params()))
 def test_forward_matches_numpy(case, dtype, shapes, rng):
     inputs = case.inputs(rng, shapes, dtype)
-    outputs = case.fn(*[tf.constant(x) for x in inputs], **case.kwargs)
+    outputs = case.fn(*[tf.convert_to_tensor(x) for x in inputs], **case.kwargs)
     expected = case.ref(*[_to_reference(x) for x in inputs], **case.kwargs)
     _check(case, dtype, outputs, expected)
 
@@ -57,11 +57,11 @@ def test_forward_on_non_contiguous_inputs(case, dtype, shapes, rng):
             perm = list(range(x.ndim))
             perm[-1], perm[-2] = perm[-2], perm[-1]
             # Build x^T contiguously, then transpose back: a strided view holding x's values.
-            view = tf.transpose(tf.constant(np.ascontiguousarray(np.transpose(x, perm))), perm)
+            view = tf.transpose(tf.convert_to_tensor(np.ascontiguousarray(np.transpose(x, perm))), perm)
             assert not view._is_contiguous or min(x.shape[-2:]) <= 1
             tensors.append(view)
         else:
-            tensors.append(tf.constant(x))
+            tensors.append(tf.convert_to_tensor(x))
     outputs = case.fn(*tensors, **case.kwargs)
     expected = case.ref(*[_to_reference(x) for x in inputs], **case.kwargs)
     _check(case, dtype, outputs, expected)

@@ -115,7 +115,7 @@ def _from_numpy(array: np.ndarray, dtype: _dtypes.DType | None, from_python: boo
         array = array.astype(dtype.as_numpy_dtype)
     if array.ndim > 12:
         raise ValueError(f"cannot make a tensor of rank {array.ndim} (the maximum is 12)")
-    return _C.from_buffer(np.ascontiguousarray(array))
+    return _C.from_buffer(array)
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):

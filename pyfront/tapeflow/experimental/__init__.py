@@ -1,0 +1,3 @@
+"""``tf.experimental``."""
+
+from tapeflow.experimental import dlpack  # noqa: F401

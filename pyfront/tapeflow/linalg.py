@@ -1,0 +1,3 @@
+"""``tf.linalg``."""
+
+from tapeflow.ops.linalg import *  # noqa: F403
