@@ -4,6 +4,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/gemm.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::kernels {
@@ -43,6 +44,13 @@ inline bool any_true(const Tensor& t) {
 // --- reductions and softmax (kernels/cpu/reduce.h) ---
 
 // --- gemm (kernels/cpu/gemm.h) ---
+// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
+inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
+  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out));
+}
+inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
+  TF_BACKEND_CALL(out, "matmul", gemm_reference(a, b, out));
+}
 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
 

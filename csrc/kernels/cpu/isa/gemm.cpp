@@ -1,0 +1,292 @@
+// BLIS-style GEMM, compiled once per ISA (see isa_namespace.h): c (M,N) = a (M,K) @ b (K,N).
+//
+//   for jc in N step NC:                      B block (KC x NC) lives in L3
+//     for pc in K step KC:                    pack B into NR-column panels, (kc x NR) each
+//       parallel over (ic in M step mc) x (groups of B panels):
+//         pack A block into MR-row panels     A block (mc x KC) lives in L2
+//         for each B panel jr:                B panel (KC x NR) lives in L1
+//           for each A panel ir: micro-kernel: MR x NR tile of c (+)= A panel @ B panel
+//
+// Packing reads a and b through their strides, so transposed and strided views cost nothing
+// extra, and pads edge panels with zeros: the micro-kernel always computes a full MR x NR tile
+// and only the valid part of an edge tile is written back. Every element of c is summed in the
+// same order (k ascending inside a KC block, KC blocks added in order) whatever the thread
+// count or the M blocking, so results are bit-identical across thread counts.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/parallel.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+namespace tapeflow::cpu::TF_ISA {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Micro-kernels. `run(kc, a, b, c, ldc, accumulate)`: a is an MR-row panel (kc x MR, k-major),
+// b an NR-column panel (kc x NR, k-major, 64-byte aligned); writes the full MR x NR tile
+// c = a @ b, or c += a @ b when `accumulate`.
+
+// SIMD tile of MR rows x NV vectors, for any vector type described by `Vec`.
+template <class Vec, int MR_, int NV>
+struct SimdKernel {
+  using T = typename Vec::T;
+  static constexpr int MR = MR_, NR = NV * Vec::kWidth;
+
+  static void run(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
+    typename Vec::V acc[MR][NV];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
+    for (int64_t k = 0; k < kc; ++k) {
+      typename Vec::V bv[NV];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) bv[v] = Vec::load(b + v * Vec::kWidth);
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+        const typename Vec::V av = Vec::broadcast(a + i);
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[i][v] = Vec::fma(av, bv[v], acc[i][v]);
+      }
+      a += MR;
+      b += NR;
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        T* dst = c + i * ldc + v * Vec::kWidth;
+        Vec::storeu(dst, accumulate ? Vec::add(Vec::loadu(dst), acc[i][v]) : acc[i][v]);
+      }
+    }
+  }
+};
+
+#if defined(__AVX512F__)
+struct VecF32 {
+  using T = float;
+  using V = __m512;
+  static constexpr int kWidth = 16;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V load(const T* p) { return _mm512_load_ps(p); }
+  static V loadu(const T* p) { return _mm512_loadu_ps(p); }
+  static V broadcast(const T* p) { return _mm512_set1_ps(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
+};
+struct VecF64 {
+  using T = double;
+  using V = __m512d;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm512_setzero_pd(); }
+  static V load(const T* p) { return _mm512_load_pd(p); }
+  static V loadu(const T* p) { return _mm512_loadu_pd(p); }
+  static V broadcast(const T* p) { return _mm512_set1_pd(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_pd(a, b); }
+  static void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
+};
+// 6 x 32 floats / 6 x 16 doubles: 12 of the 32 zmm registers hold the tile.
+using KernelF32 = SimdKernel<VecF32, 6, 2>;
+using KernelF64 = SimdKernel<VecF64, 6, 2>;
+constexpr int64_t kMcF32 = 144, kKcF32 = 256, kNcF32 = 4096;
+constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4096;
+
+#elif defined(__AVX2__) && defined(__FMA__)
+struct VecF32 {
+  using T = float;
+  using V = __m256;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const T* p) { return _mm256_load_ps(p); }
+  static V loadu(const T* p) { return _mm256_loadu_ps(p); }
+  static V broadcast(const T* p) { return _mm256_broadcast_ss(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static void storeu(T* p, V v) { _mm256_storeu_ps(p, v); }
+};
+struct VecF64 {
+  using T = double;
+  using V = __m256d;
+  static constexpr int kWidth = 4;
+  static V zero() { return _mm256_setzero_pd(); }
+  static V load(const T* p) { return _mm256_load_pd(p); }
+  static V loadu(const T* p) { return _mm256_loadu_pd(p); }
+  static V broadcast(const T* p) { return _mm256_broadcast_sd(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  static void storeu(T* p, V v) { _mm256_storeu_pd(p, v); }
+};
+// 6 x 16 floats / 6 x 8 doubles: 12 accumulators + 2 B vectors + 1 broadcast A = 15 of 16 ymm.
+using KernelF32 = SimdKernel<VecF32, 6, 2>;
+using KernelF64 = SimdKernel<VecF64, 6, 2>;
+constexpr int64_t kMcF32 = 144, kKcF32 = 256, kNcF32 = 4080;
+constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4080;
+
+#else
+// Portable loops: the inner j loop is what the compiler vectorises for the baseline ISA.
+template <typename T, int MR_, int NR_>
+struct LoopKernel {
+  static constexpr int MR = MR_, NR = NR_;
+  static void run(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
+    T acc[MR][NR] = {};
+    for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+      for (int i = 0; i < MR; ++i)
+        for (int j = 0; j < NR; ++j) acc[i][j] += a[i] * b[j];
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j) c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j]
+                                                              : acc[i][j];
+  }
+};
+using KernelF32 = LoopKernel<float, 4, 8>;
+using KernelF64 = LoopKernel<double, 4, 4>;
+constexpr int64_t kMcF32 = 128, kKcF32 = 256, kNcF32 = 4096;
+constexpr int64_t kMcF64 = 64, kKcF64 = 256, kNcF64 = 4096;
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// Packing buffers: one per thread and dtype, 64-byte aligned, grown on demand and kept.
+
+template <typename T>
+T* scratch(int slot, int64_t count) {
+  struct Buffer {
+    std::unique_ptr<T, decltype(&std::free)> data{nullptr, &std::free};
+    int64_t capacity = 0;
+  };
+  thread_local Buffer buffers[2];
+  Buffer& buf = buffers[slot];
+  if (buf.capacity < count) {
+    const size_t bytes = (size_t(count) * sizeof(T) + 63) / 64 * 64;
+    buf.data.reset(static_cast<T*>(std::aligned_alloc(64, bytes)));
+    if (!buf.data) throw ResourceExhaustedError("gemm: out of memory for a packing buffer");
+    buf.capacity = count;
+  }
+  return buf.data.get();
+}
+
+// A block: rows [0, mc) x k [0, kc) of `a` -> ceil(mc/MR) panels of kc x MR, zero padded.
+template <int MR, typename T>
+void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
+  for (int64_t p = 0; p < mc; p += MR, dst += kc * MR) {
+    const int64_t rows = std::min<int64_t>(MR, mc - p);
+    const T* src = a + p * rs;
+    if (rows == MR && rs == 1) {  // column-major a (a transposed view): MR contiguous values
+      for (int64_t k = 0; k < kc; ++k)
+        for (int i = 0; i < MR; ++i) dst[k * MR + i] = src[k * cs + i];
+      continue;
+    }
+    if (rows < MR) std::fill(dst, dst + kc * MR, T(0));
+    for (int64_t i = 0; i < rows; ++i) {  // row-major a: each row is contiguous in k
+      const T* row = src + i * rs;
+      if (cs == 1) {
+        for (int64_t k = 0; k < kc; ++k) dst[k * MR + i] = row[k];
+      } else {
+        for (int64_t k = 0; k < kc; ++k) dst[k * MR + i] = row[k * cs];
+      }
+    }
+  }
+}
+
+// B panel range: columns [0, nc) x k [0, kc) of `b` -> ceil(nc/NR) panels of kc x NR.
+template <int NR, typename T>
+void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) {
+  for (int64_t p = 0; p < nc; p += NR, dst += kc * NR) {
+    const int64_t cols = std::min<int64_t>(NR, nc - p);
+    const T* src = b + p * cs;
+    if (cols == NR && cs == 1) {  // row-major b: NR contiguous values per k
+      for (int64_t k = 0; k < kc; ++k)
+        for (int j = 0; j < NR; ++j) dst[k * NR + j] = src[k * rs + j];
+      continue;
+    }
+    if (cols < NR) std::fill(dst, dst + kc * NR, T(0));
+    for (int64_t j = 0; j < cols; ++j) {  // column-major b (b transposed): columns contiguous
+      const T* col = src + j * cs;
+      if (rs == 1) {
+        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = col[k];
+      } else {
+        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = col[k * rs];
+      }
+    }
+  }
+}
+
+template <class Kernel, typename T>
+void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64_t nc_max) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  const int threads = p.m * p.n * p.k >= kGemmParallelMacs ? num_threads() : 1;
+  // M blocks of equal size (a multiple of MR), their count a multiple of the thread count.
+  int64_t m_blocks = (p.m + mc_max - 1) / mc_max;
+  m_blocks = (m_blocks + threads - 1) / threads * threads;
+  const int64_t mc = std::min((p.m + m_blocks - 1) / m_blocks + MR - 1, mc_max) / MR * MR;
+  m_blocks = (p.m + mc - 1) / mc;
+
+  T* packed_b = scratch<T>(0, kc_max * ((std::min(nc_max, p.n) + NR - 1) / NR * NR));
+  for (int64_t jc = 0; jc < p.n; jc += nc_max) {
+    const int64_t nc = std::min(nc_max, p.n - jc);
+    const int64_t n_panels = (nc + NR - 1) / NR;
+    // Too few M blocks to occupy every thread (small M): split the B panels as well.
+    const int64_t n_groups = std::min<int64_t>(n_panels, (threads + m_blocks - 1) / m_blocks);
+    const int64_t panels_per_group = (n_panels + n_groups - 1) / n_groups;
+    for (int64_t pc = 0; pc < p.k; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, p.k - pc);
+      const bool accumulate = pc > 0;
+      const T* b_block = p.b + pc * p.b_row_stride + jc * p.b_col_stride;
+      parallel_for(0, n_panels, threads > 1 ? 8 : n_panels, [&](int64_t lo, int64_t hi) {
+        pack_b<NR>(b_block + lo * NR * p.b_col_stride, p.b_row_stride, p.b_col_stride, kc,
+                   std::min(nc, hi * NR) - lo * NR, packed_b + lo * NR * kc);
+      });
+      const int64_t units = m_blocks * n_groups;
+      parallel_for(0, units, threads > 1 ? 1 : units, [&](int64_t lo, int64_t hi) {
+        T* packed_a = scratch<T>(1, kc_max * ((mc + MR - 1) / MR * MR));
+        alignas(64) T edge[MR * NR];
+        int64_t packed_ic = -1;
+        for (int64_t unit = lo; unit < hi; ++unit) {
+          const int64_t ic = unit / n_groups * mc, group = unit % n_groups;
+          const int64_t mcur = std::min(mc, p.m - ic);
+          if (ic != packed_ic) {
+            pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
+                       p.a_col_stride, mcur, kc, packed_a);
+            packed_ic = ic;
+          }
+          const int64_t jr_end = std::min(n_panels, (group + 1) * panels_per_group);
+          for (int64_t jr = group * panels_per_group; jr < jr_end; ++jr) {
+            const int64_t cols = std::min<int64_t>(NR, nc - jr * NR);
+            const T* b_panel = packed_b + jr * NR * kc;
+            for (int64_t ir = 0; ir < mcur; ir += MR) {
+              const int64_t rows = std::min<int64_t>(MR, mcur - ir);
+              T* c = p.c + (ic + ir) * p.ldc + jc + jr * NR;
+              const T* a_panel = packed_a + ir * kc;
+              if (rows == MR && cols == NR) {
+                Kernel::run(kc, a_panel, b_panel, c, p.ldc, accumulate);
+                continue;
+              }
+              Kernel::run(kc, a_panel, b_panel, edge, NR, false);
+              for (int64_t i = 0; i < rows; ++i)
+                for (int64_t j = 0; j < cols; ++j)
+                  c[i * p.ldc + j] = accumulate ? c[i * p.ldc + j] + edge[i * NR + j]
+                                                : edge[i * NR + j];
+            }
+          }
+        }
+      });
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_f32(const GemmProblem<float>& p) {
+  gemm_blocked<KernelF32>(p, kMcF32, kKcF32, kNcF32);
+}
+void gemm_f64(const GemmProblem<double>& p) {
+  gemm_blocked<KernelF64>(p, kMcF64, kKcF64, kNcF64);
+}
+
+}  // namespace tapeflow::cpu::TF_ISA

@@ -1,0 +1,185 @@
+#include "ops/linalg.h"
+
+#include <string>
+
+#include "kernels/dispatch.h"
+#include "ops/common.h"
+
+namespace tapeflow::ops {
+namespace {
+
+// "[2,3]", the way TensorFlow's kernels quote shapes in matmul errors.
+std::string tf_shape_str(const Dims& shape) {
+  std::string out = "[";
+  for (int i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+void check_operands(const char* op, const Tensor& a, const Tensor& b) {
+  check_same_dtype(op, a, b);
+  check_same_device(op, a, b);
+  TF_CHECK_ARG(a.dtype() != DType::Bool, op,
+               ": expected float32, float64, int32 or int64 inputs, got bool");
+}
+
+// x with its last two dimensions swapped, as a view.
+Tensor matrix_transpose_view(const Tensor& x) {
+  Dims shape = x.shape(), strides = x.strides();
+  const int r = x.rank();
+  std::swap(shape[r - 1], shape[r - 2]);
+  std::swap(strides[r - 1], strides[r - 2]);
+  return Tensor::view_of(x, shape, strides, x.offset());
+}
+
+// Validates a matmul and returns a (..., M, K) and b (..., K, N) as views broadcast to one batch
+// shape, plus the output shape (..., M, N).
+struct MatmulOperands {
+  Tensor a, b;
+  Dims out_shape;
+};
+
+MatmulOperands prepare_matmul(const Tensor& a, const Tensor& b, bool transpose_a,
+                              bool transpose_b) {
+  check_operands("matmul", a, b);
+  TF_CHECK_ARG(a.rank() >= 2 || a.rank() != b.rank(),
+               "matmul: In[0] and In[1] ndims must be >= 2: ", a.rank(), " (got shapes ",
+               tf_shape_str(a.shape()), " and ", tf_shape_str(b.shape()),
+               "; use tf.tensordot or expand_dims for vectors)");
+  TF_CHECK_ARG(a.rank() >= 2 && b.rank() >= 2, "matmul: In[0] and In[1] has different ndims: ",
+               tf_shape_str(a.shape()), " vs. ", tf_shape_str(b.shape()),
+               " (both inputs need rank >= 2)");
+  const Tensor av = transpose_a ? matrix_transpose_view(a) : a;
+  const Tensor bv = transpose_b ? matrix_transpose_view(b) : b;
+  const int ra = a.rank(), rb = b.rank();
+  const int64_t m = av.dim(ra - 2), k = av.dim(ra - 1), n = bv.dim(rb - 1);
+  TF_CHECK_ARG(k == bv.dim(rb - 2), "matmul: Matrix size-incompatible: In[0]: ",
+               tf_shape_str(a.shape()), ", In[1]: ", tf_shape_str(b.shape()),
+               " (inner dimensions differ: ", k, " vs. ", bv.dim(rb - 2),
+               transpose_a || transpose_b ? " after transposition)" : ")");
+  // NumPy broadcasting of the batch dimensions, aligned from the right.
+  const int batch_rank = std::max(ra, rb) - 2;
+  Dims batch = Dims::filled(batch_rank, 1);
+  for (int i = 0; i < batch_rank; ++i) {
+    const int ia = i - (batch_rank - (ra - 2)), ib = i - (batch_rank - (rb - 2));
+    const int64_t da = ia >= 0 ? a.dim(ia) : 1, db = ib >= 0 ? b.dim(ib) : 1;
+    TF_CHECK_ARG(da == db || da == 1 || db == 1,
+                 "matmul: In[0] and In[1] must have compatible batch dimensions: ",
+                 tf_shape_str(a.shape()), " vs. ", tf_shape_str(b.shape()));
+    batch[i] = da == 1 ? db : da;
+  }
+  Dims a_shape = batch, b_shape = batch, out_shape = batch;
+  a_shape.push_back(m), a_shape.push_back(k);
+  b_shape.push_back(k), b_shape.push_back(n);
+  out_shape.push_back(m), out_shape.push_back(n);
+  return {broadcast_view(av, a_shape), broadcast_view(bv, b_shape), out_shape};
+}
+
+// Merges dims [begin, end) of `t` into one (size, stride) pair when their strides allow it.
+bool merge_dims(const Tensor& t, int begin, int end, int64_t* size, int64_t* stride) {
+  *size = 1;
+  *stride = 1;
+  bool first = true;
+  for (int i = end - 1; i >= begin; --i) {
+    if (t.dim(i) == 1) continue;
+    if (first) {
+      *stride = t.strides()[i];
+      first = false;
+    } else if (t.strides()[i] != *stride * *size) {
+      return false;
+    }
+    *size *= t.dim(i);
+  }
+  if (*size == 0) *stride = 1;
+  return true;
+}
+
+// `t` seen as a matrix (dims [0, split) x dims [split, rank)): a view when the strides allow,
+// else a view of a contiguous copy.
+Tensor as_matrix(const Tensor& t, int split) {
+  int64_t rows, row_stride, cols, col_stride;
+  if (!merge_dims(t, 0, split, &rows, &row_stride) ||
+      !merge_dims(t, split, t.rank(), &cols, &col_stride)) {
+    return as_matrix(contiguous(t), split);
+  }
+  // Scale by the group sizes so that the view stays inside the storage when a group is 1.
+  return Tensor::view_of(t, Dims{rows, cols}, Dims{rows == 1 ? 0 : row_stride,
+                                                   cols == 1 ? 0 : col_stride},
+                         t.offset());
+}
+
+// The view of `t` with its dimensions in the order `perm`.
+Tensor permuted_view(const Tensor& t, const std::vector<int>& perm) {
+  Dims shape, strides;
+  for (int axis : perm) {
+    shape.push_back(t.dim(axis));
+    strides.push_back(t.strides()[axis]);
+  }
+  return Tensor::view_of(t, shape, strides, t.offset());
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  const MatmulOperands p = prepare_matmul(a, b, transpose_a, transpose_b);
+  Tensor out = Tensor::empty(p.out_shape, a.dtype(), a.device());
+  if (out.numel() > 0) kernels::gemm(p.a, p.b, out);
+  return out;
+}
+
+Tensor matmul_reference(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  const MatmulOperands p = prepare_matmul(a, b, transpose_a, transpose_b);
+  Tensor out = Tensor::empty(p.out_shape, a.dtype(), a.device());
+  if (out.numel() > 0) kernels::gemm_reference(p.a, p.b, out);
+  return out;
+}
+
+Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<int64_t>& a_axes,
+                 const std::vector<int64_t>& b_axes) {
+  check_operands("tensordot", a, b);
+  TF_CHECK_ARG(a_axes.size() == b_axes.size(), "tensordot: the axes lists differ in length: ",
+               a_axes.size(), " axes of a and ", b_axes.size(), " axes of b");
+  std::vector<bool> contracted_a(a.rank(), false), contracted_b(b.rank(), false);
+  std::vector<int> perm_a, perm_b;  // a: free then contracted; b: contracted then free
+  for (size_t i = 0; i < a_axes.size(); ++i) {
+    const int ia = normalize_axis(a_axes[i], a.rank(), "tensordot");
+    const int ib = normalize_axis(b_axes[i], b.rank(), "tensordot");
+    TF_CHECK_ARG(!contracted_a[ia] && !contracted_b[ib], "tensordot: axis ",
+                 contracted_a[ia] ? a_axes[i] : b_axes[i], " of ", contracted_a[ia] ? "a" : "b",
+                 " appears twice in axes");
+    TF_CHECK_ARG(a.dim(ia) == b.dim(ib), "tensordot: contracted dimensions differ: axis ",
+                 a_axes[i], " of a ", shape_str(a.shape()), " has size ", a.dim(ia), ", axis ",
+                 b_axes[i], " of b ", shape_str(b.shape()), " has size ", b.dim(ib));
+    contracted_a[ia] = contracted_b[ib] = true;
+    perm_b.push_back(ib);
+  }
+  Dims out_shape;
+  for (int i = 0; i < a.rank(); ++i)
+    if (!contracted_a[i]) perm_a.push_back(i), out_shape.push_back(a.dim(i));
+  const int free_a = int(perm_a.size());
+  for (size_t i = 0; i < a_axes.size(); ++i)
+    perm_a.push_back(normalize_axis(a_axes[i], a.rank(), "tensordot"));
+  const int contracted = int(a_axes.size());
+  const int free_b = b.rank() - contracted;
+  TF_CHECK_ARG(free_a + free_b <= kMaxRank, "tensordot: the result would have rank ",
+               free_a + free_b, " (the maximum is ", kMaxRank, ")");
+  for (int i = 0; i < b.rank(); ++i)
+    if (!contracted_b[i]) perm_b.push_back(i), out_shape.push_back(b.dim(i));
+  // (free_a, contracted) @ (contracted, free_b) -> (free_a, free_b), then split back.
+  const Tensor product = matmul(as_matrix(permuted_view(a, perm_a), free_a),
+                                as_matrix(permuted_view(b, perm_b), contracted));
+  return Tensor::view_of(product, out_shape, contiguous_strides(out_shape), product.offset());
+}
+
+Tensor tensordot(const Tensor& a, const Tensor& b, int64_t axes) {
+  TF_CHECK_ARG(axes >= 0, "tensordot: 'axes' must be at least 0, got ", axes);
+  TF_CHECK_ARG(axes <= a.rank() && axes <= b.rank(), "tensordot: 'axes' must not exceed the rank of either input, got ", axes,
+               " for shapes ", shape_str(a.shape()), " and ", shape_str(b.shape()));
+  std::vector<int64_t> a_axes, b_axes;
+  for (int64_t i = 0; i < axes; ++i) {
+    a_axes.push_back(a.rank() - axes + i);
+    b_axes.push_back(i);
+  }
+  return tensordot(a, b, a_axes, b_axes);
+}
+
+}  // namespace tapeflow::ops
