@@ -58,7 +58,11 @@ class ThreadPool {
     const int wanted = std::max(target_threads_, 1) - 1;
     if (int(workers_.size()) == wanted) return;
     shutting_down_ = false;
-    for (int i = 0; i < wanted; ++i) workers_.emplace_back([this] { worker_loop(); });
+    // NOTE: the generation is read here, not in the new thread: a worker that starts after
+    // the first job is posted would otherwise take that job's generation as already seen and
+    // sleep through it while run() waits for it forever.
+    const uint64_t seen = generation_;
+    for (int i = 0; i < wanted; ++i) workers_.emplace_back([this, seen] { worker_loop(seen); });
   }
 
   void stop() {
@@ -84,8 +88,7 @@ class ThreadPool {
     inside_parallel_region = false;
   }
 
-  void worker_loop() {
-    uint64_t seen = generation_;
+  void worker_loop(uint64_t seen) {
     for (;;) {
       const std::function<void(int64_t)>* job;
       int64_t chunks;
