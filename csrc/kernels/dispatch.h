@@ -4,6 +4,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/random.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::kernels {
@@ -47,5 +48,24 @@ inline bool any_true(const Tensor& t) {
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
 
 // --- random (kernels/cpu/random.h) ---
+inline void random_uniform(const philox::Stream& s, double minval, double maxval,
+                           const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_uniform", random_uniform(s, minval, maxval, out));
+}
+inline void random_uniform_int(const philox::Stream& s, int64_t minval, uint64_t range,
+                               const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_uniform_int", random_uniform_int(s, minval, range, out));
+}
+inline void random_normal(const philox::Stream& s, double mean, double stddev,
+                          const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_normal", random_normal(s, mean, stddev, out));
+}
+inline void truncated_normal(const philox::Stream& s, double mean, double stddev,
+                             const Tensor& out) {
+  TF_BACKEND_CALL(out, "truncated_normal", truncated_normal(s, mean, stddev, out));
+}
+inline void random_shuffle(const philox::Stream& s, const Tensor& value, const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_shuffle", random_shuffle(s, value, out));
+}
 
 }  // namespace tapeflow::kernels
