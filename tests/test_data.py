@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import tapeflow as tf
-from tapeflow import data_utils as du
 from helpers import assert_close
+from tapeflow import data_utils as du
 
 
 @pytest.fixture(autouse=True)

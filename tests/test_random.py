@@ -7,11 +7,10 @@ import itertools
 
 import numpy as np
 import pytest
-
 import tapeflow as tf
+from helpers import assert_close
 from tapeflow import _C
 from tapeflow.errors import InvalidArgumentError, ResourceExhaustedError
-from helpers import assert_close
 
 F32, F64, I32, I64 = _C.DType.float32, _C.DType.float64, _C.DType.int32, _C.DType.int64
 CALL_STRIDE = 2**40
@@ -277,7 +276,7 @@ def test_set_seed_makes_a_program_repeatable():
     first = draws()
     tf.random.set_seed(1234)
     again = draws()
-    for a, b in zip(first, again):
+    for a, b in zip(first, again, strict=True):
         assert_close(a, b, rtol=0, atol=0)
     tf.random.set_seed(4321)
     other = draws()

@@ -14,8 +14,8 @@ void init_random(py::module_& m) {
   using Shape = std::vector<int64_t>;
   m.def(
       "random_uniform",
-      [](const Shape& shape, DType dtype, double minval, double maxval, int64_t seed,
-         int64_t seed2, int64_t call) {
+      [](const Shape& shape, DType dtype, double minval, double maxval, int64_t seed, int64_t seed2,
+         int64_t call) {
         return ops::random_uniform(Dims(shape), dtype, minval, maxval, {seed, seed2, call});
       },
       py::arg("shape"), py::arg("dtype"), py::arg("minval"), py::arg("maxval"), py::arg("seed"),
@@ -30,16 +30,16 @@ void init_random(py::module_& m) {
       py::arg("seed2"), py::arg("call"), ReleaseGil());
   m.def(
       "random_normal",
-      [](const Shape& shape, DType dtype, double mean, double stddev, int64_t seed,
-         int64_t seed2, int64_t call) {
+      [](const Shape& shape, DType dtype, double mean, double stddev, int64_t seed, int64_t seed2,
+         int64_t call) {
         return ops::random_normal(Dims(shape), dtype, mean, stddev, {seed, seed2, call});
       },
       py::arg("shape"), py::arg("dtype"), py::arg("mean"), py::arg("stddev"), py::arg("seed"),
       py::arg("seed2"), py::arg("call"), ReleaseGil());
   m.def(
       "truncated_normal",
-      [](const Shape& shape, DType dtype, double mean, double stddev, int64_t seed,
-         int64_t seed2, int64_t call) {
+      [](const Shape& shape, DType dtype, double mean, double stddev, int64_t seed, int64_t seed2,
+         int64_t call) {
         return ops::truncated_normal(Dims(shape), dtype, mean, stddev, {seed, seed2, call});
       },
       py::arg("shape"), py::arg("dtype"), py::arg("mean"), py::arg("stddev"), py::arg("seed"),
@@ -58,7 +58,6 @@ void init_random(py::module_& m) {
         return std::array<uint32_t, 4>{b.w[0], b.w[1], b.w[2], b.w[3]};
       },
       py::arg("counter"), py::arg("key"));
-  m.attr("MAX_RANDOM_ELEMENTS") = ops::kMaxRandomElements;
 }
 
 }  // namespace tapeflow::bindings

@@ -66,8 +66,7 @@ struct Stream {
   }
   TF_HOST_DEVICE Block block(uint64_t index) const {
     const uint64_t position = first + index;
-    const uint32_t counter[4] = {uint32_t(position), uint32_t(position >> 32), seed2[0],
-                                 seed2[1]};
+    const uint32_t counter[4] = {uint32_t(position), uint32_t(position >> 32), seed2[0], seed2[1]};
     return philox4x32_10(counter, key);
   }
 };
@@ -75,12 +74,16 @@ struct Stream {
 // --- from words to samples ---
 
 // [0, 1) on a grid of 2^-24 (float) or 2^-53 (double): every value is exact.
-TF_HOST_DEVICE float unit_float(uint32_t w) { return float(w >> 8) * 0x1p-24f; }
+TF_HOST_DEVICE float unit_float(uint32_t w) {
+  return float(w >> 8) * 0x1p-24f;
+}
 TF_HOST_DEVICE double unit_double(uint32_t hi, uint32_t lo) {
   return double(((uint64_t(hi) << 32) | lo) >> 11) * 0x1p-53;
 }
 // (0, 1]: the radius of Box-Muller takes a log, which must never see 0.
-TF_HOST_DEVICE float unit_float_open0(uint32_t w) { return float((w >> 8) + 1) * 0x1p-24f; }
+TF_HOST_DEVICE float unit_float_open0(uint32_t w) {
+  return float((w >> 8) + 1) * 0x1p-24f;
+}
 TF_HOST_DEVICE double unit_double_open0(uint32_t hi, uint32_t lo) {
   return double((((uint64_t(hi) << 32) | lo) >> 11) + 1) * 0x1p-53;
 }

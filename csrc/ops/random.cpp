@@ -15,8 +15,7 @@ constexpr int64_t kMaxCalls = int64_t(1) << 24;  // philox::kCallStride * kMaxCa
 
 void check_shape(const char* op, const Dims& shape) {
   for (int64_t d : shape)
-    TF_CHECK_ARG(d >= 0, op, ": shape must not have negative dimensions, got ",
-                 shape_str(shape));
+    TF_CHECK_ARG(d >= 0, op, ": shape must not have negative dimensions, got ", shape_str(shape));
   const int64_t n = checked_numel(shape);  // raises ResourceExhaustedError on overflow
   TF_CHECK(n <= kMaxRandomElements, ResourceExhaustedError, op, ": shape ", shape_str(shape),
            " has ", n, " elements; at most ", kMaxRandomElements, " can be drawn at once");
@@ -50,13 +49,12 @@ Tensor random_uniform_int(const Dims& shape, DType dtype, int64_t minval, int64_
                           const RandomSeed& seed) {
   const char* op = "random_uniform_int";
   check_shape(op, shape);
-  TF_CHECK_ARG(is_integer(dtype), op, ": dtype must be int32 or int64, got ",
-               dtype_name(dtype));
+  TF_CHECK_ARG(is_integer(dtype), op, ": dtype must be int32 or int64, got ", dtype_name(dtype));
   if (dtype == DType::Int32) {
     constexpr int64_t lo = std::numeric_limits<int32_t>::min();
     constexpr int64_t hi = std::numeric_limits<int32_t>::max();
-    TF_CHECK_ARG(minval >= lo && minval <= hi && maxval >= lo && maxval <= hi, op,
-                 ": minval ", minval, " and maxval ", maxval, " must fit in int32");
+    TF_CHECK_ARG(minval >= lo && minval <= hi && maxval >= lo && maxval <= hi, op, ": minval ",
+                 minval, " and maxval ", maxval, " must fit in int32");
   }
   TF_CHECK_ARG(minval < maxval, op, ": Need minval < maxval: ", minval, " >= ", maxval);
   const philox::Stream stream = stream_of(op, seed);

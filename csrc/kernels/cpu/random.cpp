@@ -11,9 +11,9 @@
 namespace tapeflow::cpu {
 namespace {
 
-constexpr int kBatch = 16;               // Philox blocks computed side by side
-constexpr int64_t kGrainBlocks = 8192;   // below this many blocks one thread does the work
-constexpr int kMaxTries = 64;            // truncated normal: P(64 misses) ~ 1e-86
+constexpr int kBatch = 16;              // Philox blocks computed side by side
+constexpr int64_t kGrainBlocks = 8192;  // below this many blocks one thread does the work
+constexpr int kMaxTries = 64;           // truncated normal: P(64 misses) ~ 1e-86
 
 // The ten Philox rounds over kBatch counters at once, word-major. The same maths as
 // philox::philox4x32_10 (tests check one against the other), written over restrict arrays
@@ -100,11 +100,10 @@ template <class T>
 void normal_typed(const philox::Stream& s, double mean, double stddev, const Tensor& out) {
   constexpr int K = sizeof(T) == 4 ? 4 : 2;
   const T m = T(mean), sd = T(stddev);
-  fill_from_blocks<K>(s, out.data<T>(), out.numel(),
-                      [&](const philox::Block& b, int64_t, T v[K]) {
-                        philox::normals(b, v);
-                        for (int j = 0; j < K; ++j) v[j] = v[j] * sd + m;
-                      });
+  fill_from_blocks<K>(s, out.data<T>(), out.numel(), [&](const philox::Block& b, int64_t, T v[K]) {
+    philox::normals(b, v);
+    for (int j = 0; j < K; ++j) v[j] = v[j] * sd + m;
+  });
 }
 
 template <class T>
@@ -119,8 +118,7 @@ void truncated_typed(const philox::Stream& s, double mean, double stddev, const 
                           T z = v[j];
                           for (int t = 1; std::abs(z) > T(2) && t < kMaxTries; ++t) {
                             T retry[K];
-                            philox::normals(s.block(uint64_t(t) * blocks + uint64_t(index)),
-                                            retry);
+                            philox::normals(s.block(uint64_t(t) * blocks + uint64_t(index)), retry);
                             z = retry[j];
                           }
                           // NOTE: unreachable in practice; keeps the bound exact regardless.

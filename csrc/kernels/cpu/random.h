@@ -12,8 +12,7 @@ namespace tapeflow::cpu {
 
 // out (float32/float64) = minval + u * (maxval - minval), u uniform in [0, 1); values that
 // round up to maxval are moved just below it, so the range stays [minval, maxval).
-void random_uniform(const philox::Stream& stream, double minval, double maxval,
-                    const Tensor& out);
+void random_uniform(const philox::Stream& stream, double minval, double maxval, const Tensor& out);
 // out (int32/int64) = minval + (bits mod range), range = maxval - minval > 0.
 void random_uniform_int(const philox::Stream& stream, int64_t minval, uint64_t range,
                         const Tensor& out);
@@ -21,8 +20,7 @@ void random_uniform_int(const philox::Stream& stream, int64_t minval, uint64_t r
 void random_normal(const philox::Stream& stream, double mean, double stddev, const Tensor& out);
 // As random_normal, with every z outside [-2, 2] redrawn: element e of block g retries with
 // block t * num_blocks + g, t = 1, 2, ...
-void truncated_normal(const philox::Stream& stream, double mean, double stddev,
-                      const Tensor& out);
+void truncated_normal(const philox::Stream& stream, double mean, double stddev, const Tensor& out);
 // out = value with its rows (axis 0) permuted (Fisher-Yates, step i drawn from block i).
 // value and out are contiguous, of one shape and dtype, with at least one element.
 void random_shuffle(const philox::Stream& stream, const Tensor& value, const Tensor& out);

@@ -29,9 +29,8 @@ import threading
 
 import numpy as np
 
-from tapeflow import _C
+from tapeflow import _C, errors
 from tapeflow import dtypes as _dtypes
-from tapeflow import errors
 from tapeflow._convert import convert_to_tensor
 from tapeflow.ops import elementwise as _ew
 
