@@ -4,7 +4,6 @@ Run: python examples/quickstart.py
 """
 
 import numpy as np
-
 import tapeflow as tf
 
 

@@ -3,7 +3,6 @@ Python protocols."""
 
 import numpy as np
 import pytest
-
 import tapeflow as tf
 from tapeflow import _C
 
