@@ -58,11 +58,11 @@ class ThreadPool {
     const int wanted = std::max(target_threads_, 1) - 1;
     if (int(workers_.size()) == wanted) return;
     shutting_down_ = false;
-    // NOTE: the generation is read here, not in the new thread: a worker that starts after
-    // the first job is posted would otherwise take that job's generation as already seen and
-    // sleep through it while run() waits for it forever.
-    const uint64_t seen = generation_;
-    for (int i = 0; i < wanted; ++i) workers_.emplace_back([this, seen] { worker_loop(seen); });
+    // Each worker starts from the current generation, so a job published before the thread
+    // gets scheduled is still seen as new.
+    const uint64_t start_generation = generation_;
+    for (int i = 0; i < wanted; ++i)
+      workers_.emplace_back([this, start_generation] { worker_loop(start_generation); });
   }
 
   void stop() {
