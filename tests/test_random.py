@@ -154,6 +154,17 @@ def test_thread_count_does_not_change_results(op, dtype):
         assert_close(r, results[0], rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("n", [2, 3, 17, 1000])
+def test_shuffle_is_fisher_yates_over_the_stream(n):
+    b = stream_blocks(8, 9, 2, n).astype(np.uint64)
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = int(((b[i, 0] << np.uint64(32)) | b[i, 1]) % np.uint64(i + 1))
+        order[i], order[j] = order[j], order[i]
+    got = np.asarray(_C.random_shuffle(tf.convert_to_tensor(np.arange(n)), 8, 9, 2))
+    assert_close(got, np.array(order), rtol=0, atol=0)
+
+
 def test_shuffle_thread_count_does_not_change_results():
     value = tf.convert_to_tensor(np.arange(200_000 * 3, dtype=np.int64).reshape(-1, 3))
     _C.set_num_threads(1)

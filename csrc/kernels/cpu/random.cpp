@@ -178,8 +178,8 @@ void truncated_normal(const philox::Stream& s, double mean, double stddev, const
 void random_shuffle(const philox::Stream& s, const Tensor& value, const Tensor& out) {
   const int64_t rows = value.dim(0);
   const size_t row_bytes = size_t(value.numel() / rows) * value.itemsize();
-  // Fisher-Yates from the top: step i swaps row i with a row j uniform in [0, i], j from the
-  // 64 high bits of block i (bias below 2^-24 for any row count tapeflow can hold).
+  // Fisher-Yates from the top: step i swaps row i with a row j uniform in [0, i], j being the
+  // first two words of block i modulo i + 1 (bias under rows / 2^64, negligible).
   std::vector<int64_t> order(static_cast<size_t>(rows));
   std::iota(order.begin(), order.end(), int64_t(0));
   uint32_t w[4][kBatch];
