@@ -18,17 +18,18 @@ template <class T> struct Acc { using type = T; };
 template <> struct Acc<float> { using type = double; };
 template <> struct Acc<int32_t> { using type = int64_t; };
 
-template <class A>
+// The identity of `op` for elements of type T, held in the accumulator type A.
+template <class T, class A>
 A identity(ReduceOp op) {
   switch (op) {
     case ReduceOp::Sum: return A(0);
     case ReduceOp::Prod: return A(1);
     case ReduceOp::Max:
-      return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
-                                                  : std::numeric_limits<A>::lowest();
+      return std::numeric_limits<T>::has_infinity ? -A(std::numeric_limits<T>::infinity())
+                                                  : A(std::numeric_limits<T>::lowest());
     case ReduceOp::Min:
-      return std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity()
-                                                  : std::numeric_limits<A>::max();
+      return std::numeric_limits<T>::has_infinity ? A(std::numeric_limits<T>::infinity())
+                                                  : A(std::numeric_limits<T>::max());
     case ReduceOp::Any: return A(0);
     case ReduceOp::All: return A(1);
   }
@@ -99,14 +100,14 @@ void reduce_typed(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor&
   if (outputs == 1 && per_output > 2 * kBlock) {
     // One large reduction: fixed blocks reduced in parallel, partials combined in order.
     const int64_t blocks = (per_output + kBlock - 1) / kBlock;
-    std::vector<A> partial(size_t(blocks), identity<A>(op));
+    std::vector<A> partial(size_t(blocks), identity<T, A>(op));
     parallel_for(0, blocks, 1, [&](int64_t lo, int64_t hi) {
       for (int64_t b = lo; b < hi; ++b)
         partial[size_t(b)] = reduce_block<T, A>(op, inner, in_base, b * kBlock,
                                                 std::min(per_output, (b + 1) * kBlock),
-                                                identity<A>(op));
+                                                identity<T, A>(op));
     });
-    A acc = identity<A>(op);
+    A acc = identity<T, A>(op);
     for (A p : partial) acc = combine(op, acc, p);
     out_data[0] = T(acc);
     return;
@@ -128,7 +129,7 @@ void reduce_typed(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor&
       std::vector<A> acc(static_cast<size_t>(kChunk));
       for (int64_t c = lo; c < hi; ++c) {
         const int64_t first = c * kChunk, count = std::min(kChunk, outputs - first);
-        std::fill(acc.begin(), acc.begin() + count, identity<A>(op));
+        std::fill(acc.begin(), acc.begin() + count, identity<T, A>(op));
         StridedLoop<1> rows = inner;
         rows.base[0] = const_cast<char*>(in_base) + first * itemsize;
         rows.run(0, per_output, [&](char* const* p, const int64_t* s, int64_t n) {
@@ -162,7 +163,7 @@ void reduce_typed(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor&
   parallel_for(0, outputs, grain, [&](int64_t lo, int64_t hi) {
     for (int64_t o = lo; o < hi; ++o)
       out_data[o] = T(reduce_block<T, A>(op, inner, in_base + output_offset(o), 0, per_output,
-                                         identity<A>(op)));
+                                         identity<T, A>(op)));
   });
 }
 
