@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tapeflow as tf
 from helpers import assert_close
 from op_table import all_cases
-
-import tapeflow as tf
 
 CASES = all_cases()
 
@@ -26,7 +25,7 @@ def _to_reference(array: np.ndarray) -> np.ndarray:
 def _check(case, dtype, outputs, expected):
     if isinstance(expected, (list, tuple)):
         assert len(outputs) == len(expected)
-        for out, exp in zip(outputs, expected):
+        for out, exp in zip(outputs, expected, strict=True):
             _check(case, dtype, out, exp)
         return
     out = np.asarray(outputs)
@@ -57,7 +56,8 @@ def test_forward_on_non_contiguous_inputs(case, dtype, shapes, rng):
             perm = list(range(x.ndim))
             perm[-1], perm[-2] = perm[-2], perm[-1]
             # Build x^T contiguously, then transpose back: a strided view holding x's values.
-            view = tf.transpose(tf.convert_to_tensor(np.ascontiguousarray(np.transpose(x, perm))), perm)
+            swapped = tf.convert_to_tensor(np.ascontiguousarray(np.transpose(x, perm)))
+            view = tf.transpose(swapped, perm)
             assert not view._is_contiguous or min(x.shape[-2:]) <= 1
             tensors.append(view)
         else:

@@ -5,6 +5,8 @@
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/random.h"
+#include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::kernels {
@@ -42,6 +44,15 @@ inline bool any_true(const Tensor& t) {
 }
 
 // --- reductions and softmax (kernels/cpu/reduce.h) ---
+inline void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
+  TF_BACKEND_CALL(out, "reduce", reduce(op, in, reduced_rank, out));
+}
+inline void arg_reduce(bool is_max, const Tensor& in, const Tensor& out) {
+  TF_BACKEND_CALL(out, is_max ? "argmax" : "argmin", arg_reduce(is_max, in, out));
+}
+inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
+  TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax_last_axis(in, out, log));
+}
 
 // --- gemm (kernels/cpu/gemm.h) ---
 // out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
@@ -55,5 +66,24 @@ inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
 
 // --- random (kernels/cpu/random.h) ---
+inline void random_uniform(const philox::Stream& s, double minval, double maxval,
+                           const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_uniform", random_uniform(s, minval, maxval, out));
+}
+inline void random_uniform_int(const philox::Stream& s, int64_t minval, uint64_t range,
+                               const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_uniform_int", random_uniform_int(s, minval, range, out));
+}
+inline void random_normal(const philox::Stream& s, double mean, double stddev,
+                          const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_normal", random_normal(s, mean, stddev, out));
+}
+inline void truncated_normal(const philox::Stream& s, double mean, double stddev,
+                             const Tensor& out) {
+  TF_BACKEND_CALL(out, "truncated_normal", truncated_normal(s, mean, stddev, out));
+}
+inline void random_shuffle(const philox::Stream& s, const Tensor& value, const Tensor& out) {
+  TF_BACKEND_CALL(out, "random_shuffle", random_shuffle(s, value, out));
+}
 
 }  // namespace tapeflow::kernels

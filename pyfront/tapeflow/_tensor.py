@@ -101,7 +101,7 @@ def _setitem(self, key, value):
 def _format_values(self, is_repr: bool) -> str:
     values = np.asarray(memoryview(self))
     if self.ndim == 0:
-        return repr(values.item()) if values.dtype.kind == "f" else str(values.item())
+        return np.array_str(values)
     text = np.array_repr(values) if is_repr else np.array_str(values)
     return "\n" + text if "\n" in text else text
 

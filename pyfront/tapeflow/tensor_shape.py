@@ -41,7 +41,7 @@ class TensorShape(tuple):
     def is_compatible_with(self, other) -> bool:
         other = TensorShape(other)
         return len(self) == len(other) and all(
-            a is None or b is None or a == b for a, b in zip(self, other))
+            a is None or b is None or a == b for a, b in zip(self, other, strict=True))
 
     def concatenate(self, other) -> TensorShape:
         return TensorShape(tuple(self) + tuple(TensorShape(other)))

@@ -1,9 +1,9 @@
 """Op-table rows for the elementwise family."""
 
 import numpy as np
-from op_table import BINARY_SHAPES, UNARY_SHAPES, OpCase, random_array
-
 import tapeflow as tf
+
+from op_table import BINARY_SHAPES, UNARY_SHAPES, OpCase, random_array
 
 
 def _away_from_zero(rng, shapes, dtype):

@@ -58,7 +58,11 @@ class ThreadPool {
     const int wanted = std::max(target_threads_, 1) - 1;
     if (int(workers_.size()) == wanted) return;
     shutting_down_ = false;
-    for (int i = 0; i < wanted; ++i) workers_.emplace_back([this] { worker_loop(); });
+    // Each worker starts from the current generation, so a job published before the thread
+    // gets scheduled is still seen as new.
+    const uint64_t start_generation = generation_;
+    for (int i = 0; i < wanted; ++i)
+      workers_.emplace_back([this, start_generation] { worker_loop(start_generation); });
   }
 
   void stop() {
@@ -84,8 +88,7 @@ class ThreadPool {
     inside_parallel_region = false;
   }
 
-  void worker_loop() {
-    uint64_t seen = generation_;
+  void worker_loop(uint64_t seen) {
     for (;;) {
       const std::function<void(int64_t)>* job;
       int64_t chunks;

@@ -1,0 +1,49 @@
+"""Shared timing helpers: warm up, then the median of several timed repetitions."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+
+
+def median_seconds(fn, repeats: int = 15, min_time: float = 0.02) -> float:
+    """Median wall time of one call of fn; each sample loops until it lasts `min_time`."""
+    fn()
+    fn()  # warm-up: caches, allocator, thread pool
+    loops = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        if time.perf_counter() - start >= min_time or loops >= 1 << 20:
+            break
+        loops *= 2
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        samples.append((time.perf_counter() - start) / loops)
+    return statistics.median(samples)
+
+
+@contextmanager
+def blas_threads(n: int):
+    """Limits NumPy's BLAS to n threads (threadpoolctl, installed with scikit-learn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - then NumPy uses its default
+        yield
+        return
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print(f"\n{title}")
+    for cells in [header, *rows]:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        aligned = [c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs]
+        print("  ".join(aligned))

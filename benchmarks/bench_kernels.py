@@ -1,0 +1,101 @@
+"""Kernels beside NumPy on the same inputs: elementwise and reductions in GB/s, matmul in
+GFLOP/s, with 1 and 2 threads. Every result is checked against NumPy before it is timed.
+
+Run: python benchmarks/bench_kernels.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+
+import numpy as np
+import tapeflow as tf
+from _timing import blas_threads, median_seconds, print_table
+from tapeflow import _C
+
+N = 4 * 1024 * 1024  # 4M float32 = 16 MiB per operand
+
+
+def _elementwise_cases(rng):
+    x = rng.standard_normal((2048, N // 2048)).astype(np.float32)
+    row = rng.standard_normal((N // 2048,)).astype(np.float32)
+    tx, trow = tf.convert_to_tensor(x), tf.convert_to_tensor(row)
+    # (name, tapeflow fn, numpy fn, bytes moved per call)
+    return [
+        ("add (2048,2048)+(2048,)", lambda: tx + trow, lambda: x + row, 2 * x.nbytes),
+        ("multiply same shape", lambda: tx * tx, lambda: x * x, 3 * x.nbytes),
+        ("relu", lambda: tf.nn.relu(tx), lambda: np.maximum(x, 0), 2 * x.nbytes),
+        ("exp", lambda: tf.exp(tx), lambda: np.exp(x), 2 * x.nbytes),
+        ("tanh", lambda: tf.tanh(tx), lambda: np.tanh(x), 2 * x.nbytes),
+        ("reduce_sum all", lambda: tf.reduce_sum(tx), lambda: np.sum(x), x.nbytes),
+        ("reduce_sum axis=0", lambda: tf.reduce_sum(tx, axis=0), lambda: np.sum(x, axis=0),
+         x.nbytes),
+        ("reduce_max axis=1", lambda: tf.reduce_max(tx, axis=1), lambda: np.max(x, axis=1),
+         x.nbytes),
+    ]
+
+
+def _matmul_cases(rng, quick: bool):
+    shapes = [(128, 784, 512), (128, 512, 10), (256, 256, 256), (1024, 1024, 1024)]
+    if not quick:
+        shapes.append((2048, 2048, 2048))
+    cases = []
+    for m, k, n in shapes:
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        ta, tb = tf.convert_to_tensor(a), tf.convert_to_tensor(b)
+        cases.append((f"matmul {m}x{k} @ {k}x{n}", lambda ta=ta, tb=tb: tf.matmul(ta, tb),
+                      lambda a=a, b=b: a @ b, 2.0 * m * k * n))
+    return cases
+
+
+def _check(name, ours, theirs):
+    got, want = np.asarray(ours()), np.asarray(theirs())
+    scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * scale, err_msg=name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
+    args = parser.parse_args()
+    repeats = 5 if args.quick else 15
+    rng = np.random.default_rng(0)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+          f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}")
+
+    rows = []
+    for name, ours, theirs, nbytes in _elementwise_cases(rng):
+        _check(name, ours, theirs)
+        numpy_s = median_seconds(theirs, repeats)
+        row = [name, f"{nbytes / numpy_s / 1e9:.1f}"]
+        for threads in (1, 2):
+            _C.set_num_threads(threads)
+            ours_s = median_seconds(ours, repeats)
+            row += [f"{nbytes / ours_s / 1e9:.1f}", f"{numpy_s / ours_s:.2f}x"]
+        rows.append(row)
+    _C.set_num_threads(0)
+    print_table("elementwise and reductions, GB/s (NumPy is single-threaded here)",
+                ["case", "numpy", "tf 1thr", "ratio", "tf 2thr", "ratio"], rows)
+
+    rows = []
+    for name, ours, theirs, flops in _matmul_cases(rng, args.quick):
+        _check(name, ours, theirs)
+        row = [name]
+        for threads in (1, 2):
+            _C.set_num_threads(threads)
+            with blas_threads(threads):
+                numpy_s = median_seconds(theirs, repeats)
+            ours_s = median_seconds(ours, repeats)
+            row += [f"{flops / numpy_s / 1e9:.1f}", f"{flops / ours_s / 1e9:.1f}",
+                    f"{numpy_s / ours_s:.2f}x"]
+        rows.append(row)
+    _C.set_num_threads(0)
+    print_table("matmul float32, GFLOP/s (NumPy = OpenBLAS)",
+                ["case", "np 1thr", "tf 1thr", "ratio", "np 2thr", "tf 2thr", "ratio"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+// Random ops: validation, then one kernel. None of them has a gradient: their outputs do not
+// depend on a differentiable input (mean and stddev are plain numbers here; the Python layer
+// applies tensor-valued ones with ordinary, differentiable ops).
+#include "ops/random.h"
+
+#include <limits>
+
+#include "kernels/dispatch.h"
+#include "ops/common.h"
+
+namespace tapeflow::ops {
+namespace {
+
+constexpr int64_t kMaxCalls = int64_t(1) << 24;  // philox::kCallStride * kMaxCalls = 2^64
+
+void check_shape(const char* op, const Dims& shape) {
+  for (int64_t d : shape)
+    TF_CHECK_ARG(d >= 0, op, ": shape must not have negative dimensions, got ", shape_str(shape));
+  const int64_t n = checked_numel(shape);  // raises ResourceExhaustedError on overflow
+  TF_CHECK(n <= kMaxRandomElements, ResourceExhaustedError, op, ": shape ", shape_str(shape),
+           " has ", n, " elements; at most ", kMaxRandomElements, " can be drawn at once");
+}
+
+void check_float(const char* op, DType dtype) {
+  TF_CHECK_ARG(is_floating(dtype), op, ": dtype must be float32 or float64, got ",
+               dtype_name(dtype));
+}
+
+philox::Stream stream_of(const char* op, const RandomSeed& seed) {
+  TF_CHECK_ARG(seed.call >= 0 && seed.call < kMaxCalls, op, ": call index ", seed.call,
+               " is out of range [0, ", kMaxCalls, ")");
+  return philox::Stream::make(uint64_t(seed.seed), uint64_t(seed.seed2), uint64_t(seed.call));
+}
+
+}  // namespace
+
+Tensor random_uniform(const Dims& shape, DType dtype, double minval, double maxval,
+                      const RandomSeed& seed) {
+  const char* op = "random_uniform";
+  check_shape(op, shape);
+  check_float(op, dtype);
+  const philox::Stream stream = stream_of(op, seed);
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0) kernels::random_uniform(stream, minval, maxval, out);
+  return out;
+}
+
+Tensor random_uniform_int(const Dims& shape, DType dtype, int64_t minval, int64_t maxval,
+                          const RandomSeed& seed) {
+  const char* op = "random_uniform_int";
+  check_shape(op, shape);
+  TF_CHECK_ARG(is_integer(dtype), op, ": dtype must be int32 or int64, got ", dtype_name(dtype));
+  if (dtype == DType::Int32) {
+    constexpr int64_t lo = std::numeric_limits<int32_t>::min();
+    constexpr int64_t hi = std::numeric_limits<int32_t>::max();
+    TF_CHECK_ARG(minval >= lo && minval <= hi && maxval >= lo && maxval <= hi, op, ": minval ",
+                 minval, " and maxval ", maxval, " must fit in int32");
+  }
+  TF_CHECK_ARG(minval < maxval, op, ": Need minval < maxval: ", minval, " >= ", maxval);
+  const philox::Stream stream = stream_of(op, seed);
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0)
+    kernels::random_uniform_int(stream, minval, uint64_t(maxval) - uint64_t(minval), out);
+  return out;
+}
+
+Tensor random_normal(const Dims& shape, DType dtype, double mean, double stddev,
+                     const RandomSeed& seed) {
+  const char* op = "random_normal";
+  check_shape(op, shape);
+  check_float(op, dtype);
+  const philox::Stream stream = stream_of(op, seed);
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0) kernels::random_normal(stream, mean, stddev, out);
+  return out;
+}
+
+Tensor truncated_normal(const Dims& shape, DType dtype, double mean, double stddev,
+                        const RandomSeed& seed) {
+  const char* op = "truncated_normal";
+  check_shape(op, shape);
+  check_float(op, dtype);
+  const philox::Stream stream = stream_of(op, seed);
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0) kernels::truncated_normal(stream, mean, stddev, out);
+  return out;
+}
+
+Tensor random_shuffle(const Tensor& value, const RandomSeed& seed) {
+  const philox::Stream stream = stream_of("random_shuffle", seed);
+  if (value.rank() == 0 || value.dim(0) <= 1 || value.numel() == 0) return value;
+  const Tensor source = contiguous(value);
+  Tensor out = Tensor::empty(value.shape(), value.dtype(), value.device());
+  kernels::random_shuffle(stream, source, out);
+  return out;
+}
+
+}  // namespace tapeflow::ops
