@@ -20,7 +20,7 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& out);
 void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out);
 
 // Products below this many multiply-adds run on one thread (a batch of them is split instead).
-constexpr int64_t kGemmParallelMacs = int64_t(1) << 18;
+constexpr int64_t kGemmParallelMacs = int64_t(1) << 20;
 
 // One (M,K) @ (K,N) product on raw memory, the unit the batch loop hands to the ISA kernels.
 // Strides are in elements and may be zero or negative; c is row-major with row stride ldc.
