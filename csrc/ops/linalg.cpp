@@ -1,7 +1,9 @@
 #include "ops/linalg.h"
 
+#include <algorithm>
 #include <string>
 
+#include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
 
@@ -117,12 +119,52 @@ Tensor permuted_view(const Tensor& t, const std::vector<int>& perm) {
   return Tensor::view_of(t, shape, strides, t.offset());
 }
 
+// x with its axes reordered by `perm`, as a contiguous tensor; recorded (as "transpose") so the
+// gradient rules below that use it stay differentiable.
+Tensor permute_axes(const Tensor& x, const std::vector<int>& perm) {
+  bool identity = true;
+  for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == int(i);
+  if (identity) return x;
+  const Tensor out = contiguous(permuted_view(x, perm));
+  if (is_floating(x.dtype())) {
+    TF_RECORD("transpose", {x}, {out}, [perm](const auto& g, const auto&) {
+      std::vector<int> inverse(perm.size());
+      for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = int(i);
+      return std::vector<Tensor>{permute_axes(g[0], inverse)};
+    });
+  }
+  return out;
+}
+
+// For each axis of a result, the input axis it came from -> the perm that puts them back in
+// input order.
+std::vector<int> inverse_of(const std::vector<int>& came_from) {
+  std::vector<int> perm(came_from.size());
+  for (size_t i = 0; i < came_from.size(); ++i) perm[came_from[i]] = int(i);
+  return perm;
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
   const MatmulOperands p = prepare_matmul(a, b, transpose_a, transpose_b);
   Tensor out = Tensor::empty(p.out_shape, a.dtype(), a.device());
   if (out.numel() > 0) kernels::gemm(p.a, p.b, out);
+  // out = a @ b: da = g @ b^T, db = a^T @ g, with the transposes folded into the flags (in the
+  // broadcast batch shape; the engine sums them back to each input's shape).
+  if (is_floating(out.dtype())) {
+    TF_RECORD("matmul", {a, b}, {out}, [a, b, transpose_a, transpose_b](const auto& g,
+                                                                          const auto& needs) {
+      std::vector<Tensor> grads(2);
+      if (needs[0])
+        grads[0] = !transpose_a ? matmul(g[0], b, false, !transpose_b)
+                                : matmul(b, g[0], transpose_b, true);
+      if (needs[1])
+        grads[1] = !transpose_b ? matmul(a, g[0], !transpose_a, false)
+                                : matmul(g[0], a, true, transpose_a);
+      return grads;
+    });
+  }
   return out;
 }
 
@@ -167,7 +209,36 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<int64_t>& a
   // (free_a, contracted) @ (contracted, free_b) -> (free_a, free_b), then split back.
   const Tensor product = matmul(as_matrix(permuted_view(a, perm_a), free_a),
                                 as_matrix(permuted_view(b, perm_b), contracted));
-  return Tensor::view_of(product, out_shape, contiguous_strides(out_shape), product.offset());
+  const Tensor out =
+      Tensor::view_of(product, out_shape, contiguous_strides(out_shape), product.offset());
+  // g has a's free axes then b's. da = g . b over b's free axes, giving a's free axes then the
+  // a axes paired with b's contracted axes (in b's order); db likewise. Permute back.
+  if (is_floating(out.dtype())) {
+    TF_RECORD("tensordot", {a, b}, {out}, [a, b, perm_a, perm_b, free_a, contracted](
+                                              const auto& g, const auto& needs) {
+      std::vector<int64_t> g_free_a, g_free_b, a_free, b_free;
+      std::vector<int> a_from, b_order;  // the a (b) axis behind each axis of a raw gradient
+      for (int i = 0; i < free_a; ++i) g_free_a.push_back(i), a_free.push_back(perm_a[i]);
+      for (size_t i = contracted; i < perm_b.size(); ++i)
+        g_free_b.push_back(free_a + int64_t(i) - contracted), b_free.push_back(perm_b[i]);
+      a_from.assign(perm_a.begin(), perm_a.begin() + free_a);
+      std::vector<int> order(contracted);  // contracted pairs sorted by b's axis, then a's
+      for (int i = 0; i < contracted; ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](int x, int y) { return perm_b[x] < perm_b[y]; });
+      for (int i : order) a_from.push_back(perm_a[free_a + i]);
+      std::sort(order.begin(), order.end(),
+                [&](int x, int y) { return perm_a[free_a + x] < perm_a[free_a + y]; });
+      for (int i : order) b_order.push_back(perm_b[i]);
+      b_order.insert(b_order.end(), perm_b.begin() + contracted, perm_b.end());
+      std::vector<Tensor> grads(2);
+      if (needs[0]) grads[0] = permute_axes(tensordot(g[0], b, g_free_b, b_free),
+                                            inverse_of(a_from));
+      if (needs[1]) grads[1] = permute_axes(tensordot(a, g[0], a_free, g_free_a),
+                                            inverse_of(b_order));
+      return grads;
+    });
+  }
+  return out;
 }
 
 Tensor tensordot(const Tensor& a, const Tensor& b, int64_t axes) {
