@@ -47,17 +47,17 @@ MatmulOperands prepare_matmul(const Tensor& a, const Tensor& b, bool transpose_a
                "matmul: In[0] and In[1] ndims must be >= 2: ", a.rank(), " (got shapes ",
                tf_shape_str(a.shape()), " and ", tf_shape_str(b.shape()),
                "; use tf.tensordot or expand_dims for vectors)");
-  TF_CHECK_ARG(a.rank() >= 2 && b.rank() >= 2, "matmul: In[0] and In[1] has different ndims: ",
-               tf_shape_str(a.shape()), " vs. ", tf_shape_str(b.shape()),
-               " (both inputs need rank >= 2)");
+  TF_CHECK_ARG(a.rank() >= 2 && b.rank() >= 2,
+               "matmul: In[0] and In[1] has different ndims: ", tf_shape_str(a.shape()), " vs. ",
+               tf_shape_str(b.shape()), " (both inputs need rank >= 2)");
   const Tensor av = transpose_a ? matrix_transpose_view(a) : a;
   const Tensor bv = transpose_b ? matrix_transpose_view(b) : b;
   const int ra = a.rank(), rb = b.rank();
   const int64_t m = av.dim(ra - 2), k = av.dim(ra - 1), n = bv.dim(rb - 1);
-  TF_CHECK_ARG(k == bv.dim(rb - 2), "matmul: Matrix size-incompatible: In[0]: ",
-               tf_shape_str(a.shape()), ", In[1]: ", tf_shape_str(b.shape()),
-               " (inner dimensions differ: ", k, " vs. ", bv.dim(rb - 2),
-               transpose_a || transpose_b ? " after transposition)" : ")");
+  TF_CHECK_ARG(k == bv.dim(rb - 2),
+               "matmul: Matrix size-incompatible: In[0]: ", tf_shape_str(a.shape()),
+               ", In[1]: ", tf_shape_str(b.shape()), " (inner dimensions differ: ", k, " vs. ",
+               bv.dim(rb - 2), transpose_a || transpose_b ? " after transposition)" : ")");
   // NumPy broadcasting of the batch dimensions, aligned from the right.
   const int batch_rank = std::max(ra, rb) - 2;
   Dims batch = Dims::filled(batch_rank, 1);
@@ -104,9 +104,8 @@ Tensor as_matrix(const Tensor& t, int split) {
     return as_matrix(contiguous(t), split);
   }
   // Scale by the group sizes so that the view stays inside the storage when a group is 1.
-  return Tensor::view_of(t, Dims{rows, cols}, Dims{rows == 1 ? 0 : row_stride,
-                                                   cols == 1 ? 0 : col_stride},
-                         t.offset());
+  return Tensor::view_of(t, Dims{rows, cols},
+                         Dims{rows == 1 ? 0 : row_stride, cols == 1 ? 0 : col_stride}, t.offset());
 }
 
 // The view of `t` with its dimensions in the order `perm`.
@@ -153,17 +152,17 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
   // out = a @ b: da = g @ b^T, db = a^T @ g, with the transposes folded into the flags (in the
   // broadcast batch shape; the engine sums them back to each input's shape).
   if (is_floating(out.dtype())) {
-    TF_RECORD("matmul", {a, b}, {out}, [a, b, transpose_a, transpose_b](const auto& g,
-                                                                          const auto& needs) {
-      std::vector<Tensor> grads(2);
-      if (needs[0])
-        grads[0] = !transpose_a ? matmul(g[0], b, false, !transpose_b)
-                                : matmul(b, g[0], transpose_b, true);
-      if (needs[1])
-        grads[1] = !transpose_b ? matmul(a, g[0], !transpose_a, false)
-                                : matmul(g[0], a, true, transpose_a);
-      return grads;
-    });
+    TF_RECORD("matmul", {a, b}, {out},
+              [a, b, transpose_a, transpose_b](const auto& g, const auto& needs) {
+                std::vector<Tensor> grads(2);
+                if (needs[0])
+                  grads[0] = !transpose_a ? matmul(g[0], b, false, !transpose_b)
+                                          : matmul(b, g[0], transpose_b, true);
+                if (needs[1])
+                  grads[1] = !transpose_b ? matmul(a, g[0], !transpose_a, false)
+                                          : matmul(g[0], a, true, transpose_a);
+                return grads;
+              });
   }
   return out;
 }
@@ -178,8 +177,9 @@ Tensor matmul_reference(const Tensor& a, const Tensor& b, bool transpose_a, bool
 Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<int64_t>& a_axes,
                  const std::vector<int64_t>& b_axes) {
   check_operands("tensordot", a, b);
-  TF_CHECK_ARG(a_axes.size() == b_axes.size(), "tensordot: the axes lists differ in length: ",
-               a_axes.size(), " axes of a and ", b_axes.size(), " axes of b");
+  TF_CHECK_ARG(a_axes.size() == b_axes.size(),
+               "tensordot: the axes lists differ in length: ", a_axes.size(), " axes of a and ",
+               b_axes.size(), " axes of b");
   std::vector<bool> contracted_a(a.rank(), false), contracted_b(b.rank(), false);
   std::vector<int> perm_a, perm_b;  // a: free then contracted; b: contracted then free
   for (size_t i = 0; i < a_axes.size(); ++i) {
@@ -214,36 +214,39 @@ Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<int64_t>& a
   // g has a's free axes then b's. da = g . b over b's free axes, giving a's free axes then the
   // a axes paired with b's contracted axes (in b's order); db likewise. Permute back.
   if (is_floating(out.dtype())) {
-    TF_RECORD("tensordot", {a, b}, {out}, [a, b, perm_a, perm_b, free_a, contracted](
-                                              const auto& g, const auto& needs) {
-      std::vector<int64_t> g_free_a, g_free_b, a_free, b_free;
-      std::vector<int> a_from, b_order;  // the a (b) axis behind each axis of a raw gradient
-      for (int i = 0; i < free_a; ++i) g_free_a.push_back(i), a_free.push_back(perm_a[i]);
-      for (size_t i = contracted; i < perm_b.size(); ++i)
-        g_free_b.push_back(free_a + int64_t(i) - contracted), b_free.push_back(perm_b[i]);
-      a_from.assign(perm_a.begin(), perm_a.begin() + free_a);
-      std::vector<int> order(contracted);  // contracted pairs sorted by b's axis, then a's
-      for (int i = 0; i < contracted; ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](int x, int y) { return perm_b[x] < perm_b[y]; });
-      for (int i : order) a_from.push_back(perm_a[free_a + i]);
-      std::sort(order.begin(), order.end(),
-                [&](int x, int y) { return perm_a[free_a + x] < perm_a[free_a + y]; });
-      for (int i : order) b_order.push_back(perm_b[i]);
-      b_order.insert(b_order.end(), perm_b.begin() + contracted, perm_b.end());
-      std::vector<Tensor> grads(2);
-      if (needs[0]) grads[0] = permute_axes(tensordot(g[0], b, g_free_b, b_free),
-                                            inverse_of(a_from));
-      if (needs[1]) grads[1] = permute_axes(tensordot(a, g[0], a_free, g_free_a),
-                                            inverse_of(b_order));
-      return grads;
-    });
+    TF_RECORD(
+        "tensordot", {a, b}, {out},
+        [a, b, perm_a, perm_b, free_a, contracted](const auto& g, const auto& needs) {
+          std::vector<int64_t> g_free_a, g_free_b, a_free, b_free;
+          std::vector<int> a_from, b_order;  // the a (b) axis behind each axis of a raw gradient
+          for (int i = 0; i < free_a; ++i) g_free_a.push_back(i), a_free.push_back(perm_a[i]);
+          for (size_t i = contracted; i < perm_b.size(); ++i)
+            g_free_b.push_back(free_a + int64_t(i) - contracted), b_free.push_back(perm_b[i]);
+          a_from.assign(perm_a.begin(), perm_a.begin() + free_a);
+          std::vector<int> order(contracted);  // contracted pairs sorted by b's axis, then a's
+          for (int i = 0; i < contracted; ++i) order[i] = i;
+          std::sort(order.begin(), order.end(),
+                    [&](int x, int y) { return perm_b[x] < perm_b[y]; });
+          for (int i : order) a_from.push_back(perm_a[free_a + i]);
+          std::sort(order.begin(), order.end(),
+                    [&](int x, int y) { return perm_a[free_a + x] < perm_a[free_a + y]; });
+          for (int i : order) b_order.push_back(perm_b[i]);
+          b_order.insert(b_order.end(), perm_b.begin() + contracted, perm_b.end());
+          std::vector<Tensor> grads(2);
+          if (needs[0])
+            grads[0] = permute_axes(tensordot(g[0], b, g_free_b, b_free), inverse_of(a_from));
+          if (needs[1])
+            grads[1] = permute_axes(tensordot(a, g[0], a_free, g_free_a), inverse_of(b_order));
+          return grads;
+        });
   }
   return out;
 }
 
 Tensor tensordot(const Tensor& a, const Tensor& b, int64_t axes) {
   TF_CHECK_ARG(axes >= 0, "tensordot: 'axes' must be at least 0, got ", axes);
-  TF_CHECK_ARG(axes <= a.rank() && axes <= b.rank(), "tensordot: 'axes' must not exceed the rank of either input, got ", axes,
+  TF_CHECK_ARG(axes <= a.rank() && axes <= b.rank(),
+               "tensordot: 'axes' must not exceed the rank of either input, got ", axes,
                " for shapes ", shape_str(a.shape()), " and ", shape_str(b.shape()));
   std::vector<int64_t> a_axes, b_axes;
   for (int64_t i = 0; i < axes; ++i) {

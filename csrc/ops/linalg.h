@@ -12,8 +12,7 @@ namespace tapeflow::ops {
 // broadcast like NumPy's: (2, 1, 3, 4) @ (5, 4, 6) -> (2, 5, 3, 6). transpose_a / transpose_b
 // swap the last two dimensions of that input first (a strided view, never a copy). K = 0 gives
 // zeros.
-Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false,
-              bool transpose_b = false);
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
 // The same contract computed by the obviously correct triple loop (gemm_reference); tests
 // compare the tuned kernel against it.
 Tensor matmul_reference(const Tensor& a, const Tensor& b, bool transpose_a = false,

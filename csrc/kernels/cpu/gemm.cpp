@@ -49,10 +49,17 @@ template <typename T, class Fn>
 void for_each_matrix(const Tensor& a, const Tensor& b, const Tensor& out, Fn&& fn) {
   const int r = out.rank();
   const int64_t m = out.dim(r - 2), n = out.dim(r - 1), k = a.dim(r - 1);
-  const GemmProblem<T> first{m, n, k,
-                             a.data<T>(), a.strides()[r - 2], a.strides()[r - 1],
-                             b.data<T>(), b.strides()[r - 2], b.strides()[r - 1],
-                             out.data<T>(), n};
+  const GemmProblem<T> first{m,
+                             n,
+                             k,
+                             a.data<T>(),
+                             a.strides()[r - 2],
+                             a.strides()[r - 1],
+                             b.data<T>(),
+                             b.strides()[r - 2],
+                             b.strides()[r - 1],
+                             out.data<T>(),
+                             n};
   int64_t batch = 1;
   for (int d = 0; d < r - 2; ++d) batch *= out.dim(d);
   auto run_range = [&](int64_t lo, int64_t hi) {
@@ -93,14 +100,12 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
   }
   switch (out.dtype()) {
     case DType::Float32:
-      for_each_matrix<float>(a, b, out, [](const GemmProblem<float>& p) {
-        TF_CALL_ISA_KERNEL(gemm_f32, p);
-      });
+      for_each_matrix<float>(a, b, out,
+                             [](const GemmProblem<float>& p) { TF_CALL_ISA_KERNEL(gemm_f32, p); });
       return;
     case DType::Float64:
-      for_each_matrix<double>(a, b, out, [](const GemmProblem<double>& p) {
-        TF_CALL_ISA_KERNEL(gemm_f64, p);
-      });
+      for_each_matrix<double>(
+          a, b, out, [](const GemmProblem<double>& p) { TF_CALL_ISA_KERNEL(gemm_f64, p); });
       return;
     default:
       gemm_reference(a, b, out);

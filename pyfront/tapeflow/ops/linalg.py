@@ -13,8 +13,18 @@ from tapeflow._convert import binary_operands
 __all__ = ["matmul", "tensordot"]
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+def matmul(
+    a,
+    b,
+    transpose_a=False,
+    transpose_b=False,
+    adjoint_a=False,
+    adjoint_b=False,
+    a_is_sparse=False,
+    b_is_sparse=False,
+    output_type=None,
+    name=None,
+):
     """Matrix product ``a @ b`` of tensors of rank >= 2 (``tf.linalg.matmul``).
 
     The last two dimensions multiply as matrices, (M, K) @ (K, N) -> (M, N); the leading
@@ -41,7 +51,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     if output_type is not None and _dtypes.as_dtype(output_type)._c != a._dtype:
         raise TypeError(
             f"matmul: output_type {_dtypes.as_dtype(output_type).name} differs from the inputs' "
-            f"dtype {_dtypes.from_c(a._dtype).name} (tapeflow has no int8 inputs to widen)")
+            f"dtype {_dtypes.from_c(a._dtype).name} (tapeflow has no int8 inputs to widen)"
+        )
     return _C.matmul(a, b, bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b))
 
 

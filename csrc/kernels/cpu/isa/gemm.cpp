@@ -12,12 +12,13 @@
 // and only the valid part of an edge tile is written back. Every element of c is summed in the
 // same order (k ascending inside a KC block, KC blocks added in order) whatever the thread
 // count or the M blocking, so results are bit-identical across thread counts.
+#include "kernels/cpu/gemm.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
-#include "kernels/cpu/gemm.h"
 #include "kernels/cpu/parallel.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -144,8 +145,8 @@ struct LoopKernel {
       for (int i = 0; i < MR; ++i)
         for (int j = 0; j < NR; ++j) acc[i][j] += a[i * lda + k] * b[j];
     for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j) c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j]
-                                                              : acc[i][j];
+      for (int j = 0; j < NR; ++j)
+        c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
   }
 };
 using KernelF32 = LoopKernel<float, 4, 8>;
@@ -309,8 +310,8 @@ void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64
         const int64_t jr_begin = group * panels_per_group;
         const int64_t jr_end = std::min(n_panels, jr_begin + panels_per_group);
         for (int64_t pc = 0; pc < p.k; pc += kc_full) {
-          const Slab<Kernel, T> slab{p, packed_b + pc * n_panels * NR, jc, nc, pc,
-                                     std::min(kc_full, p.k - pc)};
+          const Slab<Kernel, T> slab{p,  packed_b + pc * n_panels * NR, jc, nc,
+                                     pc, std::min(kc_full, p.k - pc)};
           if (!direct_a)
             pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
                        p.a_col_stride, mcur, slab.kc, packed_a);
