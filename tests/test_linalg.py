@@ -38,16 +38,18 @@ def threads():
 
 
 # Sizes around the register tiles (6 x 16 / 6 x 8) and cache blocks (K slabs of <= 256, M
-# blocks of <= 144, packed-B budget of 2^20 elements: K = 1100 gives N blocks of 944).
+# blocks of <= 144, packed-B budget of 2^20 elements: K = 1100 gives N blocks of 944, K = 70000
+# packs B in two K ranges).
 SIZES = [
     (1, 1, 1),
     (6, 16, 16),
     (7, 17, 15),
     (5, 300, 3),
-    (13, 1100, 1000),
+    (5, 1100, 1000),
     (150, 257, 40),
     (1, 600, 70),
     (97, 5, 33),
+    (2, 70000, 20),
 ]
 
 
@@ -60,9 +62,11 @@ def test_tuned_kernel_matches_reference(m, k, n, transpose_a, transpose_b, dtype
     a, b = _stored(rng, m, k, n, transpose_a, transpose_b, dtype)
     got = tf.matmul(_t(a), _t(b), transpose_a=transpose_a, transpose_b=transpose_b)
     ref = _C._matmul_reference(_t(a), _t(b), transpose_a, transpose_b)
-    assert_close(got, ref, **TOL[dtype], what="tuned vs reference")
+    # Rounding errors of a k-term sum grow like sqrt(k) (the reference sums sequentially).
+    tol = {name: value * max(1.0, np.sqrt(k / 1000)) for name, value in TOL[dtype].items()}
+    assert_close(got, ref, **tol, what="tuned vs reference")
     exact = np.matmul(a.T if transpose_a else a, b.T if transpose_b else b, dtype=np.float64)
-    assert_close(got, exact, **TOL[dtype], what="tuned vs numpy")
+    assert_close(got, exact, **tol, what="tuned vs numpy")
 
 
 def _strided(rng, shape, strides, offset, dtype):

@@ -1,6 +1,7 @@
 #include "kernels/cpu/gemm.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "kernels/cpu/cpu_features.h"
@@ -13,11 +14,13 @@ TF_DECLARE_ISA_KERNEL(void, gemm_f64, (const GemmProblem<double>& p))
 
 namespace {
 
-// c = a @ b for one matrix, summing k in ascending order. Integers wrap around on overflow
-// (summed as unsigned, where wrapping is defined) as TensorFlow's do.
 template <typename T>
 struct Accumulator {
   using type = T;
+};
+template <>
+struct Accumulator<float> {
+  using type = double;
 };
 template <>
 struct Accumulator<int32_t> {
@@ -28,6 +31,9 @@ struct Accumulator<int64_t> {
   using type = uint64_t;
 };
 
+// c = a @ b for one matrix, summing k in ascending order (float32 in a double accumulator, so
+// the reference is accurate for long K). Integers wrap around on overflow (summed as unsigned,
+// where wrapping is defined), as TensorFlow's do.
 template <typename T>
 void reference_one(const GemmProblem<T>& p) {
   using Acc = typename Accumulator<T>::type;
@@ -76,9 +82,9 @@ void for_each_matrix(const Tensor& a, const Tensor& b, const Tensor& out, Fn&& f
       fn(p);
     }
   };
-  const int64_t macs = std::max<int64_t>(m * n * k, 1);
-  if (batch > 1 && macs < kGemmParallelMacs) {
-    parallel_for(0, batch, (kGemmParallelMacs + macs - 1) / macs, run_range);
+  const double macs = std::max(double(m) * double(n) * double(k), 1.0);
+  if (batch > 1 && macs < double(kGemmParallelMacs)) {
+    parallel_for(0, batch, int64_t(std::ceil(double(kGemmParallelMacs) / macs)), run_range);
   } else {
     run_range(0, batch);
   }

@@ -266,15 +266,17 @@ struct Slab {
   }
 };
 
-// Packed B holds up to this many elements (K x NC), so it stays in the last-level cache.
+// Packed B holds about this many elements (a K range x NC block), so that it stays in the
+// last-level cache and a long K never asks for a huge buffer.
 constexpr int64_t kPackedBElements = int64_t(1) << 20;
 
 template <class Kernel, typename T>
 void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64_t nc_max) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
-  const int threads = p.m * p.n * p.k >= kGemmParallelMacs ? num_threads() : 1;
+  const double macs = double(p.m) * double(p.n) * double(p.k);
+  const int threads = macs >= double(kGemmParallelMacs) ? num_threads() : 1;
   // Equal K slabs; M blocks of equal size (a multiple of MR), their count a multiple of the
-  // thread count; N blocks as wide as the packed-B budget allows.
+  // thread count; N blocks and the K range packed at once as large as the B budget allows.
   const int64_t k_slabs = (p.k + kc_max - 1) / kc_max;
   const int64_t kc_full = (p.k + k_slabs - 1) / k_slabs;
   int64_t m_blocks = (p.m + mc_max - 1) / mc_max;
@@ -282,43 +284,47 @@ void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64
   const int64_t mc = std::min((p.m + m_blocks - 1) / m_blocks + MR - 1, mc_max) / MR * MR;
   m_blocks = (p.m + mc - 1) / mc;
   const int64_t nc_budget = std::max<int64_t>(kPackedBElements / p.k / NR * NR, NR);
-  const int64_t nc_max_here = std::min({nc_max, nc_budget, (p.n + NR - 1) / NR * NR});
+  const int64_t nc_block = std::min({nc_max, nc_budget, (p.n + NR - 1) / NR * NR});
+  const int64_t k_range = std::max<int64_t>(kPackedBElements / nc_block / kc_full, 1) * kc_full;
 
-  T* packed_b = scratch<T>(0, p.k * nc_max_here);
-  for (int64_t jc = 0; jc < p.n; jc += nc_max_here) {
-    const int64_t nc = std::min(nc_max_here, p.n - jc);
+  T* packed_b = scratch<T>(0, std::min(k_range, p.k) * nc_block);
+  for (int64_t jc = 0; jc < p.n; jc += nc_block) {
+    const int64_t nc = std::min(nc_block, p.n - jc);
     const int64_t n_panels = (nc + NR - 1) / NR;
-    // B (K x nc) packed slab by slab: slab pc starts at pc * n_panels * NR.
-    parallel_for(0, n_panels, threads > 1 ? 4 : n_panels, [&](int64_t lo, int64_t hi) {
-      for (int64_t pc = 0; pc < p.k; pc += kc_full) {
-        const int64_t kc = std::min(kc_full, p.k - pc);
-        pack_b<NR>(p.b + pc * p.b_row_stride + (jc + lo * NR) * p.b_col_stride, p.b_row_stride,
-                   p.b_col_stride, kc, std::min(nc, hi * NR) - lo * NR,
-                   packed_b + pc * n_panels * NR + lo * NR * kc);
-      }
-    });
     // Too few M blocks to occupy every thread (small M): split the B panels as well.
     const int64_t n_groups = std::min<int64_t>(n_panels, (threads + m_blocks - 1) / m_blocks);
     const int64_t panels_per_group = (n_panels + n_groups - 1) / n_groups;
     const bool direct_a = p.a_col_stride == 1 && panels_per_group <= kDirectAPanels;
-    const int64_t units = m_blocks * n_groups;
-    parallel_for(0, units, threads > 1 ? 1 : units, [&](int64_t lo, int64_t hi) {
-      T* packed_a = scratch<T>(1, kc_full * mc);
-      for (int64_t unit = lo; unit < hi; ++unit) {
-        const int64_t ic = unit / n_groups * mc, group = unit % n_groups;
-        const int64_t mcur = std::min(mc, p.m - ic);
-        const int64_t jr_begin = group * panels_per_group;
-        const int64_t jr_end = std::min(n_panels, jr_begin + panels_per_group);
-        for (int64_t pc = 0; pc < p.k; pc += kc_full) {
-          const Slab<Kernel, T> slab{p,  packed_b + pc * n_panels * NR, jc, nc,
-                                     pc, std::min(kc_full, p.k - pc)};
-          if (!direct_a)
-            pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
-                       p.a_col_stride, mcur, slab.kc, packed_a);
-          slab.run(ic, mcur, jr_begin, jr_end, packed_a, !direct_a);
+    for (int64_t k0 = 0; k0 < p.k; k0 += k_range) {
+      const int64_t k1 = std::min(p.k, k0 + k_range);
+      // B[k0:k1, jc:jc+nc] packed slab by slab: slab pc starts at (pc - k0) * n_panels * NR.
+      parallel_for(0, n_panels, threads > 1 ? 4 : n_panels, [&](int64_t lo, int64_t hi) {
+        for (int64_t pc = k0; pc < k1; pc += kc_full) {
+          const int64_t kc = std::min(kc_full, p.k - pc);
+          pack_b<NR>(p.b + pc * p.b_row_stride + (jc + lo * NR) * p.b_col_stride, p.b_row_stride,
+                     p.b_col_stride, kc, std::min(nc, hi * NR) - lo * NR,
+                     packed_b + (pc - k0) * n_panels * NR + lo * NR * kc);
         }
-      }
-    });
+      });
+      const int64_t units = m_blocks * n_groups;
+      parallel_for(0, units, threads > 1 ? 1 : units, [&](int64_t lo, int64_t hi) {
+        T* packed_a = scratch<T>(1, kc_full * mc);
+        for (int64_t unit = lo; unit < hi; ++unit) {
+          const int64_t ic = unit / n_groups * mc, group = unit % n_groups;
+          const int64_t mcur = std::min(mc, p.m - ic);
+          const int64_t jr_begin = group * panels_per_group;
+          const int64_t jr_end = std::min(n_panels, jr_begin + panels_per_group);
+          for (int64_t pc = k0; pc < k1; pc += kc_full) {
+            const Slab<Kernel, T> slab{p,  packed_b + (pc - k0) * n_panels * NR, jc, nc,
+                                       pc, std::min(kc_full, p.k - pc)};
+            if (!direct_a)
+              pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
+                         p.a_col_stride, mcur, slab.kc, packed_a);
+            slab.run(ic, mcur, jr_begin, jr_end, packed_a, !direct_a);
+          }
+        }
+      });
+    }
   }
 }
 
