@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import assert_close
-from op_table import all_cases
 
 import tapeflow as tf
+from helpers import assert_close
+from op_table import all_cases
 
 EPS = 1e-6
 MAX_ELEMENTS = 64  # finite differences cost two forward passes per input element

@@ -1,9 +1,9 @@
 """Op-table rows for the softmax family."""
 
 import numpy as np
-from op_table import OpCase
 
 import tapeflow as tf
+from op_table import OpCase
 
 SHAPES = (((7,),), ((3, 5),), ((2, 3, 4),), ((1025,),), ((0, 3),), ((4, 1),))
 

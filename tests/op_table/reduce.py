@@ -1,9 +1,9 @@
 """Op-table rows for reductions (axis forms, keepdims, empty and 0-d inputs)."""
 
 import numpy as np
-from op_table import OpCase
 
 import tapeflow as tf
+from op_table import OpCase
 
 SHAPES = (((),), ((7,),), ((3, 5),), ((2, 3, 4),), ((1025,),), ((33, 4),), ((2, 0, 3),))
 AXES = (None, 0, -1, (0, 1), [0, -1], ())
