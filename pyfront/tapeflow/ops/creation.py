@@ -7,7 +7,7 @@ import numbers
 from tapeflow import _C
 from tapeflow import dtypes as _dtypes
 from tapeflow._convert import convert_to_tensor, scalar
-from tapeflow.ops.shape import _int, _int_list
+from tapeflow.ops.shape import _int, _int_list, one_hot  # noqa: F401  (one_hot: tf.one_hot lives in shape)
 
 Tensor = _C.Tensor
 
