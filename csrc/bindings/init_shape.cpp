@@ -26,6 +26,13 @@ std::optional<int64_t> slice_bound(py::handle h) {
   return v;
 }
 
+// Lists and NumPy arrays (not NumPy integer scalars or 0-d arrays, which index like ints).
+bool is_array_like(py::handle h) {
+  if (py::isinstance<py::list>(h)) return true;
+  if (!py::hasattr(h, "__array__") && !py::hasattr(h, "__array_interface__")) return false;
+  return !PyIndex_Check(h.ptr()) || !py::hasattr(h, "ndim") || h.attr("ndim").cast<int>() != 0;
+}
+
 IndexItem to_item(py::handle h) {
   IndexItem item;
   if (h.is_none()) {
@@ -49,6 +56,13 @@ IndexItem to_item(py::handle h) {
   } else if (py::isinstance<py::bool_>(h) || PyBool_Check(h.ptr()) ||
              std::string(py::str(py::type::of(h).attr("__name__"))) == "bool_") {
     throw TypeError("a boolean scalar is not a valid index; use a boolean tensor as a mask");
+  } else if (is_array_like(h)) {
+    item.kind = Kind::Array;
+    py::object convert = py::module_::import("tapeflow._convert").attr("convert_to_tensor");
+    if (py::isinstance<py::list>(h) && py::len(h) == 0)
+      item.array = Tensor::empty(Dims{0}, DType::Int64);
+    else
+      item.array = convert(h).cast<Tensor>();
   } else if (PyIndex_Check(h.ptr())) {
     py::object value = py::reinterpret_steal<py::object>(PyNumber_Index(h.ptr()));
     if (!value) throw py::error_already_set();
@@ -56,14 +70,6 @@ IndexItem to_item(py::handle h) {
     item.index = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
     if (overflow)
       throw IndexError(str_cat("index ", std::string(py::str(value)), " is out of bounds"));
-  } else if (py::isinstance<py::list>(h) || py::hasattr(h, "__array__") ||
-             py::hasattr(h, "__array_interface__")) {
-    item.kind = Kind::Array;
-    py::object convert = py::module_::import("tapeflow._convert").attr("convert_to_tensor");
-    if (py::isinstance<py::list>(h) && py::len(h) == 0)
-      item.array = Tensor::empty(Dims{0}, DType::Int64);
-    else
-      item.array = convert(h).cast<Tensor>();
   } else {
     throw TypeError(str_cat(
         "only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`), integer or "
