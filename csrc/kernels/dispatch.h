@@ -47,11 +47,15 @@ inline bool any_true(const Tensor& t) {
 inline void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
   TF_BACKEND_CALL(out, "reduce", reduce(op, in, reduced_rank, out));
 }
+inline void reduce_reference(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
+  TF_BACKEND_CALL(out, "reduce_reference", reduce_reference(op, in, reduced_rank, out));
+}
 inline void arg_reduce(bool is_max, const Tensor& in, const Tensor& out) {
   TF_BACKEND_CALL(out, is_max ? "argmax" : "argmin", arg_reduce(is_max, in, out));
 }
-inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
-  TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax_last_axis(in, out, log));
+inline void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, bool log,
+                    const Tensor& out) {
+  TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax(in, outer, n, inner, log, out));
 }
 
 // --- gemm (kernels/cpu/gemm.h) ---

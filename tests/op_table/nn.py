@@ -26,4 +26,9 @@ CASES = [
     for name, fn, ref in (("softmax", tf.nn.softmax, _softmax),
                           ("log_softmax", tf.nn.log_softmax, _log_softmax))
     for axis in (-1, 0)
+] + [
+    OpCase(f"{name}[axis=1]", lambda x, f=fn: f(x, axis=1), lambda x, r=ref: r(x, 1),
+           (((3, 5),), ((2, 3, 4),), ((4, 1),), ((2, 7, 33),)), low=-30, high=30)
+    for name, fn, ref in (("softmax", tf.nn.softmax, _softmax),
+                          ("log_softmax", tf.nn.log_softmax, _log_softmax))
 ]

@@ -82,4 +82,18 @@ CASES = (
         for name, fn, ref in (("argmax", tf.argmax, np.argmax), ("argmin", tf.argmin, np.argmin))
         for axis in (0, -1)
     ]
+    + [
+        # Bool (TF allows it; many ties) and the int32 output type.
+        OpCase(f"{name}[bool,axis={axis}]", lambda x, f=fn, a=axis: f(x, axis=a),
+               lambda x, r=ref, a=axis: r(x, axis=a), (((7,),), ((3, 5),), ((33, 4),)),
+               dtypes=("bool",), grad=False)
+        for name, fn, ref in (("argmax", tf.argmax, np.argmax), ("argmin", tf.argmin, np.argmin))
+        for axis in (0, -1)
+    ]
+    + [
+        OpCase("argmax[output_type=int32]",
+               lambda x: tf.argmax(x, axis=1, output_type=tf.int32),
+               lambda x: np.argmax(x, axis=1).astype(np.int32), (((3, 5),), ((33, 4),)),
+               grad=False, make_inputs=_distinct),
+    ]
 )
