@@ -9,9 +9,9 @@ import sys
 
 import numpy as np
 import pytest
-from helpers import assert_close
 
 import tapeflow as tf
+from helpers import assert_close
 from tapeflow import _C
 
 c = tf.convert_to_tensor
@@ -20,6 +20,7 @@ NUMERIC_OPS = (R.sum, R.prod, R.max, R.min, R.mean)
 
 
 # ---- layouts: the same values seen through different strides ------------------------------
+
 
 def _layouts(a):
     """(name, tensor) pairs holding the values of `a` with different strides."""
@@ -73,21 +74,25 @@ def test_every_axis_set_and_layout_matches_the_reference(dtype, shape, rng):
     for name, t in _layouts(a):
         for axis in itertools.chain([None], _all_axes(len(shape))):
             for op in ops:
-                _check_against_reference(op, t, axis, False, dtype,
-                                         f"{op.name} {name} {shape} axis={axis}")
+                _check_against_reference(
+                    op, t, axis, False, dtype, f"{op.name} {name} {shape} axis={axis}"
+                )
 
 
-@pytest.mark.parametrize("shape,axis", [
-    ((70001,), None),            # one long reduction: fixed blocks combined in order
-    ((3, 40000), (1,)),          # few long rows
-    ((40000, 3), (0,)),          # few columns: column loop split into blocks of rows
-    ((300, 500), (0,)),          # column loop over whole rows
-    ((300, 5000), (0,)),         # rows wider than one column chunk
-    ((500, 300), (1,)),          # many contiguous reductions, threaded
-    ((20, 30, 40), (0, 2)),      # reduced axes on both sides of a kept one
-    ((20, 30, 40), (1,)),        # a middle axis: column loop per outer index
-    ((64, 3, 2), (1,)),          # narrow columns
-])
+@pytest.mark.parametrize(
+    "shape,axis",
+    [
+        ((70001,), None),  # one long reduction: fixed blocks combined in order
+        ((3, 40000), (1,)),  # few long rows
+        ((40000, 3), (0,)),  # few columns: column loop split into blocks of rows
+        ((300, 500), (0,)),  # column loop over whole rows
+        ((300, 5000), (0,)),  # rows wider than one column chunk
+        ((500, 300), (1,)),  # many contiguous reductions, threaded
+        ((20, 30, 40), (0, 2)),  # reduced axes on both sides of a kept one
+        ((20, 30, 40), (1,)),  # a middle axis: column loop per outer index
+        ((64, 3, 2), (1,)),  # narrow columns
+    ],
+)
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
 def test_large_reductions_match_the_reference(shape, axis, dtype, rng):
     a = _random(rng, shape, dtype)
@@ -106,6 +111,7 @@ def test_broadcast_views_reduce_like_their_values(rng):
 
 
 # ---- TF semantics at the edges ---------------------------------------------------------------
+
 
 def test_empty_reductions_give_the_identity():
     f = c(np.zeros((0, 3), np.float32))
@@ -137,8 +143,10 @@ def test_scalars_empty_axis_lists_and_keepdims():
     assert tf.reduce_sum(x, axis=-1, keepdims=True).shape == (2, 1)
 
 
-@pytest.mark.parametrize("axis", [1, -1, [1], (1,), np.int64(1), np.array([1]),
-                                  c(np.array([1], np.int32)), c(np.int64(-1))])
+@pytest.mark.parametrize(
+    "axis",
+    [1, -1, [1], (1,), np.int64(1), np.array([1]), c(np.array([1], np.int32)), c(np.int64(-1))],
+)
 def test_axis_spellings(axis):
     x = c(np.arange(6, dtype=np.float32).reshape(2, 3))
     np.testing.assert_array_equal(tf.reduce_sum(x, axis=axis).numpy(), [3.0, 12.0])
@@ -149,7 +157,9 @@ def test_integer_sums_wrap_and_means_truncate_as_in_tf():
     assert tf.reduce_sum(big).numpy() == -(2**31)
     assert tf.reduce_mean(c(np.array([-7, 0], np.int32))).numpy() == -3  # toward zero
     assert tf.reduce_mean(c(np.array([[1, 2], [3, 5]], np.int64)), axis=1).numpy().tolist() == [
-        1, 4]
+        1,
+        4,
+    ]
     assert tf.reduce_mean(c([1.0, 2.0])).dtype == tf.float32
 
 
@@ -158,11 +168,17 @@ def test_nan_propagates_through_every_max_min_loop(rng):
         a = rng.standard_normal(shape).astype(np.float32)
         a.flat[a.size // 3] = np.nan
         for fn, ref in ((tf.reduce_max, np.max), (tf.reduce_min, np.min)):
-            assert_close(fn(c(a), axis=axis), ref(a, axis=axis), rtol=0, atol=0,
-                         what=f"{fn.__name__} {shape}")
+            assert_close(
+                fn(c(a), axis=axis),
+                ref(a, axis=axis),
+                rtol=0,
+                atol=0,
+                what=f"{fn.__name__} {shape}",
+            )
 
 
 # ---- arg max / arg min -----------------------------------------------------------------------
+
 
 def test_argmax_defaults_output_type_and_ties():
     x = c(np.array([[1.0, 5.0], [7.0, 2.0]], np.float32))
@@ -189,13 +205,20 @@ def test_argmax_on_strided_layouts_matches_numpy(dtype, rng):
     a = rng.integers(-5, 6, size=(37, 70)).astype(dtype)  # many ties
     for name, t in _layouts(a):
         for axis in (0, 1, -1):
-            np.testing.assert_array_equal(tf.argmax(t, axis=axis).numpy(), np.argmax(a, axis),
-                                          err_msg=f"argmax {name} axis={axis}")
-            np.testing.assert_array_equal(tf.argmin(t, axis=axis).numpy(), np.argmin(a, axis),
-                                          err_msg=f"argmin {name} axis={axis}")
+            np.testing.assert_array_equal(
+                tf.argmax(t, axis=axis).numpy(),
+                np.argmax(a, axis),
+                err_msg=f"argmax {name} axis={axis}",
+            )
+            np.testing.assert_array_equal(
+                tf.argmin(t, axis=axis).numpy(),
+                np.argmin(a, axis),
+                err_msg=f"argmin {name} axis={axis}",
+            )
 
 
 # ---- softmax ---------------------------------------------------------------------------------
+
 
 def _composite_softmax(x, axis, log):
     """The composite reference built from public ops."""
@@ -211,8 +234,13 @@ def test_softmax_matches_the_composite_on_every_axis_and_layout(log, dtype, tol,
     a = (rng.standard_normal((5, 70, 9)) * 20).astype(dtype)
     for name, t in _layouts(a):
         for axis in (0, 1, 2, -1):
-            assert_close(fn(t, axis=axis), _composite_softmax(c(a), axis, log), rtol=tol,
-                         atol=tol, what=f"{fn.__name__} {name} axis={axis}")
+            assert_close(
+                fn(t, axis=axis),
+                _composite_softmax(c(a), axis, log),
+                rtol=tol,
+                atol=tol,
+                what=f"{fn.__name__} {name} axis={axis}",
+            )
 
 
 def test_softmax_exp_is_accurate_over_the_whole_range():
@@ -221,8 +249,7 @@ def test_softmax_exp_is_accurate_over_the_whole_range():
         x = np.stack([np.zeros(20001), np.linspace(-120, 0, 20001)], axis=1).astype(dtype)
         exact = np.exp(x.astype(np.float64))
         exact /= exact.sum(axis=0, keepdims=True)
-        assert_close(tf.nn.softmax(c(x), axis=0), exact, rtol=tol * 10, atol=1e-37,
-                     what=dtype)
+        assert_close(tf.nn.softmax(c(x), axis=0), exact, rtol=tol * 10, atol=1e-37, what=dtype)
 
 
 def test_softmax_edge_values():
@@ -245,6 +272,7 @@ def test_logsumexp_handles_large_values_and_minus_infinity():
 
 
 # ---- errors: every hostile argument raises, never crashes -------------------------------------
+
 
 def test_errors_name_what_was_received():
     x = c(np.zeros((2, 3), np.float32))
@@ -295,17 +323,20 @@ def test_arg_and_softmax_errors():
 
 # ---- accuracy and determinism ----------------------------------------------------------------
 
+
 def test_float32_sums_of_4m_elements_are_accurate():
     x = np.random.default_rng(0).uniform(0, 1, size=4 * 1024 * 1024).astype(np.float32)
     exact = x.astype(np.float64)
     assert_close(tf.reduce_sum(c(x)), exact.sum(), rtol=1e-6, atol=0)
     assert_close(tf.reduce_mean(c(x)), exact.mean(), rtol=1e-6, atol=0)
     columns = x.reshape(-1, 64)  # 65536 rows summed per column
-    assert_close(tf.reduce_sum(c(columns), axis=0), exact.reshape(-1, 64).sum(axis=0),
-                 rtol=1e-6, atol=0)
+    assert_close(
+        tf.reduce_sum(c(columns), axis=0), exact.reshape(-1, 64).sum(axis=0), rtol=1e-6, atol=0
+    )
     rows = x.reshape(64, -1)
-    assert_close(tf.reduce_sum(c(rows), axis=1), exact.reshape(64, -1).sum(axis=1),
-                 rtol=1e-6, atol=0)
+    assert_close(
+        tf.reduce_sum(c(rows), axis=1), exact.reshape(64, -1).sum(axis=1), rtol=1e-6, atol=0
+    )
 
 
 def _with_threads(n, fn):
@@ -317,21 +348,33 @@ def _with_threads(n, fn):
         _C.set_num_threads(original)
 
 
-@pytest.mark.parametrize("shape,axis", [((1024, 1024), None), ((1024, 1024), 0),
-                                        ((1024, 1024), 1), ((16, 65536), 0),
-                                        ((65536, 16), 0), ((64, 128, 128), (0, 2))])
+@pytest.mark.parametrize(
+    "shape,axis",
+    [
+        ((1024, 1024), None),
+        ((1024, 1024), 0),
+        ((1024, 1024), 1),
+        ((16, 65536), 0),
+        ((65536, 16), 0),
+        ((64, 128, 128), (0, 2)),
+    ],
+)
 def test_results_are_bit_identical_across_thread_counts(shape, axis):
     x = c(np.random.default_rng(1).standard_normal(shape).astype(np.float32))
 
     def run():
-        outs = [tf.reduce_sum(x, axis=axis), tf.reduce_mean(x, axis=axis),
-                tf.reduce_max(x, axis=axis), tf.reduce_logsumexp(x, axis=axis)]
+        outs = [
+            tf.reduce_sum(x, axis=axis),
+            tf.reduce_mean(x, axis=axis),
+            tf.reduce_max(x, axis=axis),
+            tf.reduce_logsumexp(x, axis=axis),
+        ]
         if axis in (0, 1):
             outs += [tf.argmax(x, axis=axis), tf.nn.softmax(x, axis=axis)]
         return [o.numpy() for o in outs]
 
     one, two, three = (_with_threads(n, run) for n in (1, 2, 3))
-    for a, b, d in zip(one, two, three):
+    for a, b, d in zip(one, two, three, strict=True):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, d)
 
@@ -355,8 +398,55 @@ def test_generic_isa_gives_the_same_results():
         "        e = np.exp(b - b.max(axis, keepdims=True)); e /= e.sum(axis, keepdims=True)\n"
         "        assert np.allclose(tf.nn.softmax(tf.constant(b), axis=axis).numpy(), e,\n"
         "                           rtol=1e-5, atol=1e-7)\n"
-        "print('ok')\n")
+        "print('ok')\n"
+    )
     env = dict(os.environ, TAPEFLOW_ISA="generic")
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-2000:]
+
+
+# ---- gradients beyond the op table's finite differences --------------------------------------
+
+
+def _grad(fn, x):
+    x = c(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = fn(x)
+    return tape.gradient(y, x).numpy()
+
+
+def test_prod_gradient_with_zeros():
+    x = np.array([[2.0, 3.0, 4.0], [2.0, 0.0, 4.0], [0.0, 0.0, 4.0]])
+    g = _grad(lambda t: tf.reduce_prod(t, axis=1), x)
+    np.testing.assert_array_equal(g, [[12.0, 8.0, 6.0], [0.0, 8.0, 0.0], [0.0, 0.0, 0.0]])
+
+
+def test_max_gradient_is_shared_among_ties_and_mean_divides():
+    g = _grad(lambda t: tf.reduce_max(t, axis=0), np.array([[1.0, 5.0], [1.0, 2.0]]))
+    np.testing.assert_array_equal(g, [[0.5, 1.0], [0.5, 0.0]])  # TF's rule
+    g = _grad(lambda t: tf.reduce_mean(t, axis=[0, 1], keepdims=True), np.ones((2, 4)))
+    np.testing.assert_array_equal(g, np.full((2, 4), 0.125))
+    g = _grad(tf.reduce_sum, np.ones((0, 3)))
+    assert g.shape == (0, 3)
+
+
+def test_second_order_gradients_flow_through_reductions():
+    x = c(np.array([1.0, 2.0, 3.0]))
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(x * x * x)  # dy/dx = 3x^2, d2y/dx2 summed = 6x
+        dy = inner.gradient(y, x)
+        z = tf.reduce_sum(dy)
+    np.testing.assert_allclose(outer.gradient(z, x).numpy(), [6.0, 12.0, 18.0])
+
+
+def test_softmax_gradients_sum_to_zero_along_the_axis(rng):
+    a = rng.standard_normal((3, 5))
+    w = c(rng.uniform(size=(3, 5)))
+    g = _grad(lambda t: tf.reduce_sum(tf.nn.softmax(t, axis=0) * w), a)
+    np.testing.assert_allclose(g.sum(axis=0), 0.0, atol=1e-15)

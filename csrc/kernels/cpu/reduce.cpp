@@ -97,13 +97,20 @@ void reference_typed(ReduceOp op, const Tensor& in, int reduced_rank, T* out) {
         rest /= in.dim(d);
       }
       const Acc v = Acc(x[offset]);
-      if (!started) acc = v;
-      else if (op == ReduceOp::Sum || op == ReduceOp::Mean) acc += v;
-      else if (op == ReduceOp::Prod) acc *= v;
-      else if (op == ReduceOp::Max) acc = (v > acc || v != v) && acc == acc ? v : acc;
-      else if (op == ReduceOp::Min) acc = (v < acc || v != v) && acc == acc ? v : acc;
-      else if (op == ReduceOp::Any) acc = acc || v;
-      else acc = acc && v;
+      if (!started)
+        acc = v;
+      else if (op == ReduceOp::Sum || op == ReduceOp::Mean)
+        acc += v;
+      else if (op == ReduceOp::Prod)
+        acc *= v;
+      else if (op == ReduceOp::Max)
+        acc = (v > acc || v != v) && acc == acc ? v : acc;
+      else if (op == ReduceOp::Min)
+        acc = (v < acc || v != v) && acc == acc ? v : acc;
+      else if (op == ReduceOp::Any)
+        acc = acc || v;
+      else
+        acc = acc && v;
       started = true;
     }
     if (!started) {  // the identity of an empty reduction
@@ -115,8 +122,10 @@ void reference_typed(ReduceOp op, const Tensor& in, int reduced_rank, T* out) {
                                   : Acc(0);
     }
     if (op == ReduceOp::Mean) {
-      if constexpr (std::is_floating_point_v<T>) acc = acc / Acc(count);
-      else acc = count == 0 ? 0 : Acc(T(acc)) / count;
+      if constexpr (std::is_floating_point_v<T>)
+        acc = acc / Acc(count);
+      else
+        acc = count == 0 ? 0 : Acc(T(acc)) / count;
     }
     out[o] = T(acc);  // integers wrap to T, as TF's do
   }

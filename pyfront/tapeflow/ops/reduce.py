@@ -44,8 +44,7 @@ def _axes(axis):
 
 def _one_axis(a, axis):
     if isinstance(a, bool) or not isinstance(a, numbers.Integral):
-        raise TypeError(f"axis must be an int, a list of ints or an integer tensor, "
-                        f"got {axis!r}")
+        raise TypeError(f"axis must be an int, a list of ints or an integer tensor, got {axis!r}")
     return int(a)
 
 
@@ -70,12 +69,16 @@ def _reducer(op, name, doc):
 reduce_sum = _reducer(_R.sum, "reduce_sum", "Sum over the axes (numeric; integers wrap).")
 reduce_prod = _reducer(_R.prod, "reduce_prod", "Product over the axes (numeric); empty gives 1.")
 reduce_max = _reducer(
-    _R.max, "reduce_max", "Max over the axes (numeric); NaN wins; empty gives -inf or lowest.")
+    _R.max, "reduce_max", "Max over the axes (numeric); NaN wins; empty gives -inf or lowest."
+)
 reduce_min = _reducer(
-    _R.min, "reduce_min", "Min over the axes (numeric); NaN wins; empty gives +inf or highest.")
+    _R.min, "reduce_min", "Min over the axes (numeric); NaN wins; empty gives +inf or highest."
+)
 reduce_mean = _reducer(
-    _R.mean, "reduce_mean",
-    "Mean over the axes; integer inputs give the truncated integer mean, as in TensorFlow.")
+    _R.mean,
+    "reduce_mean",
+    "Mean over the axes; integer inputs give the truncated integer mean, as in TensorFlow.",
+)
 reduce_any = _reducer(_R.any, "reduce_any", "Logical or over the axes (bool only).")
 reduce_all = _reducer(_R.all, "reduce_all", "Logical and over the axes (bool only).")
 
@@ -122,5 +125,15 @@ def argmin(input, axis=None, output_type=_dtypes.int64, name=None):  # noqa: A00
     return _arg(False, input, axis, output_type, "argmin")
 
 
-__all__ = ["reduce_sum", "reduce_prod", "reduce_max", "reduce_min", "reduce_any", "reduce_all",
-           "reduce_mean", "reduce_logsumexp", "argmax", "argmin"]
+__all__ = [
+    "reduce_sum",
+    "reduce_prod",
+    "reduce_max",
+    "reduce_min",
+    "reduce_any",
+    "reduce_all",
+    "reduce_mean",
+    "reduce_logsumexp",
+    "argmax",
+    "argmin",
+]

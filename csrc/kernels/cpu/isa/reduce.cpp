@@ -3,6 +3,8 @@
 // contiguous reduction, whole rows of outputs for a column reduction, a polynomial exp.
 // Work is split across threads by units of outputs, or by fixed blocks of one reduction when
 // there are few outputs: never by thread count, so the bits never depend on it.
+#include "kernels/cpu/reduce.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -12,17 +14,16 @@
 #include <vector>
 
 #include "kernels/cpu/loops.h"
-#include "kernels/cpu/reduce.h"
 
 namespace tapeflow::cpu::TF_ISA {
 namespace {
 
-constexpr int kLanes = 16;            // independent accumulators of a contiguous reduction
-constexpr int64_t kLaneBlock = 512;   // elements folded from lanes into the accumulator at once
-constexpr int64_t kChunk = 4096;      // most outputs accumulated together by the column loop
-constexpr int64_t kSubRows = 32;      // rows summed in float before folding into double
-constexpr int64_t kBlock = 32768;     // elements per block when one reduction is shared out
-constexpr int64_t kFewUnits = 32;     // fewer units than this: share out single reductions
+constexpr int kLanes = 16;           // independent accumulators of a contiguous reduction
+constexpr int64_t kLaneBlock = 512;  // elements folded from lanes into the accumulator at once
+constexpr int64_t kChunk = 4096;     // most outputs accumulated together by the column loop
+constexpr int64_t kSubRows = 32;     // rows summed in float before folding into double
+constexpr int64_t kBlock = 32768;    // elements per block when one reduction is shared out
+constexpr int64_t kFewUnits = 32;    // fewer units than this: share out single reductions
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define TF_KEEP_LOOP _Pragma("GCC unroll 1")
@@ -32,17 +33,18 @@ constexpr int64_t kFewUnits = 32;     // fewer units than this: share out single
 
 // What the vector loops hold: integer sums and products wrap, as TF's do, computed unsigned
 // to keep the C++ defined; bool is read as bytes.
-template <class T, bool kWrapping> struct LaneType { using type = T; };
-template <bool kWrapping> struct LaneType<bool, kWrapping> { using type = uint8_t; };
-template <> struct LaneType<int32_t, true> { using type = uint32_t; };
-template <> struct LaneType<int64_t, true> { using type = uint64_t; };
+template <class T, bool kWrapping>
+using LaneType = typename std::conditional_t<
+    std::is_same_v<T, bool>, std::enable_if<true, uint8_t>,
+    std::conditional_t<kWrapping && std::is_integral_v<T>, std::make_unsigned<T>,
+                       std::enable_if<true, T>>>::type;
 
 // The arithmetic of one reduction. Acc: what partial results combine in (double for float32
 // sums, so long sums stay accurate).
 template <ReduceOp kOp, class T>
 struct Reducer {
   static constexpr bool kSum = kOp == ReduceOp::Sum || kOp == ReduceOp::Mean;
-  using Lane = typename LaneType<T, kSum || kOp == ReduceOp::Prod>::type;
+  using Lane = LaneType<T, kSum || kOp == ReduceOp::Prod>;
   using Acc = std::conditional_t<kSum && std::is_same_v<T, float>, double, Lane>;
   // Which (op, dtype) pairs exist: the op layer rejects the others before calling in.
   static constexpr bool kValid =
@@ -50,26 +52,37 @@ struct Reducer {
 
   static Lane identity() {
     using Limits = std::numeric_limits<Lane>;
-    if constexpr (kSum || kOp == ReduceOp::Any) return Lane(0);
-    else if constexpr (kOp == ReduceOp::Prod || kOp == ReduceOp::All) return Lane(1);
+    if constexpr (kSum || kOp == ReduceOp::Any)
+      return Lane(0);
+    else if constexpr (kOp == ReduceOp::Prod || kOp == ReduceOp::All)
+      return Lane(1);
     else if constexpr (kOp == ReduceOp::Max)
       return Limits::has_infinity ? -Limits::infinity() : Limits::lowest();
-    else return Limits::has_infinity ? Limits::infinity() : Limits::max();
+    else
+      return Limits::has_infinity ? Limits::infinity() : Limits::max();
   }
   // NOTE: max/min keep a NaN once seen: b > NaN and b < NaN are false.
   template <class V>
   static V combine(V a, V b) {
-    if constexpr (kSum) return V(a + b);
-    else if constexpr (kOp == ReduceOp::Prod) return V(a * b);
-    else if constexpr (kOp == ReduceOp::Max) return (b > a) | (b != b) ? b : a;  // no branch
-    else if constexpr (kOp == ReduceOp::Min) return (b < a) | (b != b) ? b : a;
-    else if constexpr (kOp == ReduceOp::Any) return V(a | b);
-    else return V(a & b);
+    if constexpr (kSum)
+      return V(a + b);
+    else if constexpr (kOp == ReduceOp::Prod)
+      return V(a * b);
+    else if constexpr (kOp == ReduceOp::Max)
+      return (b > a) | (b != b) ? b : a;  // no branch
+    else if constexpr (kOp == ReduceOp::Min)
+      return (b < a) | (b != b) ? b : a;
+    else if constexpr (kOp == ReduceOp::Any)
+      return V(a | b);
+    else
+      return V(a & b);
   }
   static T finalize(Acc a, int64_t count) {
     if constexpr (kOp == ReduceOp::Mean) {
-      if constexpr (std::is_floating_point_v<T>) return T(a / Acc(count));
-      else return count == 0 ? T(0) : T(int64_t(T(a)) / count);
+      if constexpr (std::is_floating_point_v<T>)
+        return T(a / Acc(count));
+      else
+        return count == 0 ? T(0) : T(int64_t(T(a)) / count);
     } else {
       return T(a);
     }
@@ -97,8 +110,7 @@ typename R::Acc reduce_contiguous(const T* x, int64_t n, typename R::Acc acc) {
     for (int width = kLanes / 2; width > 0; width /= 2)
       for (int l = 0; l < width; ++l) lanes[l] = R::combine(lanes[l], lanes[l + width]);
     acc = R::combine(acc, A(lanes[0]));
-    x += m;
-    n -= m;
+    x += m, n -= m;
   }
   for (int64_t i = 0; i < n; ++i) acc = R::combine(acc, A(L(x[i])));
   return acc;
@@ -119,8 +131,7 @@ struct ColumnAccumulator {
     if constexpr (kTwoLevel) acc.resize(size_t(capacity));
   }
   void reset(int64_t w) {
-    width = w;
-    pending = 0;
+    width = w, pending = 0;
     std::fill_n(lanes.data(), width, R::identity());
     if constexpr (kTwoLevel) std::fill_n(acc.data(), width, A(R::identity()));
   }
@@ -130,23 +141,15 @@ struct ColumnAccumulator {
     if (kTwoLevel && ++pending == kSubRows) flush();
   }
   void flush() {
-    if constexpr (kTwoLevel) {
-      L* l = lanes.data();
-      A* a = acc.data();
-      for (int64_t k = 0; k < width; ++k) {
-        a[k] = R::combine(a[k], A(l[k]));
-        l[k] = R::identity();
-      }
-      pending = 0;
-    }
+    L* l = lanes.data();
+    A* a = acc.data();
+    for (int64_t k = 0; k < width; ++k) a[k] = R::combine(a[k], A(l[k])), l[k] = R::identity();
+    pending = 0;
   }
   const A* result() {
-    if constexpr (kTwoLevel) {
-      flush();
-      return acc.data();
-    } else {
-      return lanes.data();
-    }
+    if constexpr (!kTwoLevel) return lanes.data();
+    flush();
+    return acc.data();
   }
 };
 
@@ -178,8 +181,7 @@ struct Walker {
 // fn(p, count) for each run along the innermost reduced dimension making up the flat reduced
 // range [begin, end) of the output whose elements start at `base`.
 template <class Fn>
-void for_each_run(const ReduceGeometry& g, const char* base, int64_t begin, int64_t end,
-                  Fn&& fn) {
+void for_each_run(const ReduceGeometry& g, const char* base, int64_t begin, int64_t end, Fn&& fn) {
   if (begin >= end) return;
   if (g.red_outer_shape.empty()) return fn(base + begin * g.red_inner_stride, end - begin);
   const int64_t n = g.red_inner_size;
@@ -286,16 +288,39 @@ void reduce_typed(const ReduceGeometry& g, T* out) {
   }
 }
 
+template <class Fn>
+void for_dtype(DType dtype, Fn&& fn) {  // the op layer has checked which dtypes each op takes
+  switch (dtype) {
+    case DType::Float32:
+      return fn(float{});
+    case DType::Float64:
+      return fn(double{});
+    case DType::Int32:
+      return fn(int32_t{});
+    case DType::Int64:
+      return fn(int64_t{});
+    case DType::Bool:
+      return fn(bool{});
+  }
+}
+
 template <class T, class Fn>
 void for_reduce_op(ReduceOp op, Fn&& fn) {
   switch (op) {
-    case ReduceOp::Sum: return fn(Reducer<ReduceOp::Sum, T>{});
-    case ReduceOp::Prod: return fn(Reducer<ReduceOp::Prod, T>{});
-    case ReduceOp::Max: return fn(Reducer<ReduceOp::Max, T>{});
-    case ReduceOp::Min: return fn(Reducer<ReduceOp::Min, T>{});
-    case ReduceOp::Any: return fn(Reducer<ReduceOp::Any, T>{});
-    case ReduceOp::All: return fn(Reducer<ReduceOp::All, T>{});
-    case ReduceOp::Mean: return fn(Reducer<ReduceOp::Mean, T>{});
+    case ReduceOp::Sum:
+      return fn(Reducer<ReduceOp::Sum, T>{});
+    case ReduceOp::Prod:
+      return fn(Reducer<ReduceOp::Prod, T>{});
+    case ReduceOp::Max:
+      return fn(Reducer<ReduceOp::Max, T>{});
+    case ReduceOp::Min:
+      return fn(Reducer<ReduceOp::Min, T>{});
+    case ReduceOp::Any:
+      return fn(Reducer<ReduceOp::Any, T>{});
+    case ReduceOp::All:
+      return fn(Reducer<ReduceOp::All, T>{});
+    case ReduceOp::Mean:
+      return fn(Reducer<ReduceOp::Mean, T>{});
   }
 }
 
@@ -308,18 +333,15 @@ int64_t arg_contiguous(const T* x, int64_t n) {
   using R = Reducer<kMax ? ReduceOp::Max : ReduceOp::Min, T>;
   const T best = R::finalize(reduce_contiguous<R>(x, n, R::identity()), n);
   const bool nan = best != best;
-  auto is_best = [&](T v) { return nan ? v != v : v == best; };
   for (int64_t i = 0; i < n; i += 64) {
     const int64_t m = std::min<int64_t>(64, n - i);
-    int hit = 0;
-    if (nan) {
+    int hit = 0;  // (a branch-free test the compiler vectorises, then a scan of the hit block)
+    if (nan)
       for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] != x[i + j]);
-    } else {
+    else
       for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] == best);
-    }
-    if (hit)
-      for (int64_t j = 0; j < m; ++j)
-        if (is_best(x[i + j])) return i + j;
+    for (int64_t j = 0; hit && j < m; ++j)
+      if (nan ? x[i + j] != x[i + j] : x[i + j] == best) return i + j;
   }
   return 0;  // not reached: best is one of the elements
 }
@@ -328,7 +350,8 @@ template <bool kMax, class T, class I>
 void arg_typed(const ReduceGeometry& g, I* out) {
   const Units units(g);
   const int64_t n = g.red_inner_size;
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, units.chunk * n));
+  const int64_t grain =
+      std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, units.chunk * n));
   parallel_for(0, units.count, grain, [&](int64_t lo, int64_t hi) {
     std::unique_ptr<T[]> best(new T[size_t(g.columns ? units.chunk : 0)]);
     Walker kept(g.kept_shape, g.kept_strides, g.base, lo);  // used by contiguous loops
@@ -358,33 +381,24 @@ void arg_typed(const ReduceGeometry& g, I* out) {
 
 // ---- softmax --------------------------------------------------------------------------------
 
-template <class T> struct ExpConstants;
-template <> struct ExpConstants<float> {
+template <class T>
+struct ExpConstants;
+template <>
+struct ExpConstants<float> {
   using Bits = int32_t;
   static constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23: t + kMagic rounds t to an integer
   static constexpr float kLowest = -87.0f;      // below: the result would be subnormal; give 0
   static constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
   static constexpr int kDegree = 7, kMantissa = 23, kBias = 127;
 };
-template <> struct ExpConstants<double> {
+template <>
+struct ExpConstants<double> {
   using Bits = int64_t;
   static constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52
   static constexpr double kLowest = -708.0;
   static constexpr double kLn2Hi = 6.93147180369123816490e-01;
   static constexpr double kLn2Lo = 1.90821492927058770002e-10;
   static constexpr int kDegree = 13, kMantissa = 52, kBias = 1023;
-};
-
-template <class T, int kDegree>
-struct InverseFactorials {  // c[k] = 1 / k!
-  T c[kDegree + 1] = {};
-  constexpr InverseFactorials() {
-    T factorial = 1;
-    for (int k = 0; k <= kDegree; ++k) {
-      factorial *= T(k > 0 ? k : 1);
-      c[k] = T(1) / factorial;
-    }
-  }
 };
 
 // exp(x) for x <= 0 (and NaN), without libm calls so the loop vectorises: x = n ln2 + r,
@@ -402,9 +416,8 @@ inline T exp_nonpositive(T x) {
   const T magic = C::kMagic;
   std::memcpy(&magic_bits, &magic, sizeof(T));
   const T r = (clamped - n * C::kLn2Hi) - n * C::kLn2Lo;
-  static constexpr InverseFactorials<T, C::kDegree> kTaylor{};
-  T p = kTaylor.c[C::kDegree];
-  for (int k = C::kDegree - 1; k >= 0; --k) p = p * r + kTaylor.c[k];
+  T p = T(1);  // 1 + r (1 + r/2 (1 + r/3 (...))); 1/k folds to a constant once unrolled
+  for (int k = C::kDegree; k >= 1; --k) p = T(1) + p * (r * (T(1) / T(k)));
   // Unsigned: a NaN input gives garbage bits here, discarded below.
   using UBits = std::make_unsigned_t<Bits>;
   const UBits scale_bits = (UBits(n_bits) - UBits(magic_bits) + UBits(C::kBias)) << C::kMantissa;
@@ -477,9 +490,11 @@ void softmax_typed(const T* x, int64_t outer, int64_t n, int64_t inner, bool log
     SoftmaxColumns<T> columns(inner == 1 ? 0 : chunk);
     for (int64_t u = lo; u < hi; ++u) {
       const int64_t offset = u / per_row * n * inner + u % per_row * chunk;
-      if (inner == 1) softmax_row(x + offset, y + offset, n, log);
-      else columns.run(x + offset, y + offset, n, inner,
-                       std::min(chunk, inner - u % per_row * chunk), log);
+      if (inner == 1)
+        softmax_row(x + offset, y + offset, n, log);
+      else
+        columns.run(x + offset, y + offset, n, inner, std::min(chunk, inner - u % per_row * chunk),
+                    log);
     }
   });
 }
@@ -487,40 +502,25 @@ void softmax_typed(const T* x, int64_t outer, int64_t n, int64_t inner, bool log
 }  // namespace
 
 void reduce_kernel(ReduceOp op, DType dtype, const ReduceGeometry& g, void* out) {
-  auto typed = [&](auto value) {
+  for_dtype(dtype, [&](auto value) {
     using T = decltype(value);
     for_reduce_op<T>(op, [&](auto reducer) {
       using R = decltype(reducer);
       if constexpr (R::kValid) reduce_typed<R>(g, static_cast<T*>(out));
     });
-  };
-  switch (dtype) {  // the op layer has checked which dtypes each op accepts
-    case DType::Float32: return typed(float{});
-    case DType::Float64: return typed(double{});
-    case DType::Int32: return typed(int32_t{});
-    case DType::Int64: return typed(int64_t{});
-    case DType::Bool: return typed(bool{});
-  }
+  });
 }
 
 void arg_reduce_kernel(bool is_max, DType dtype, const ReduceGeometry& g, bool wide, void* out) {
-  auto typed = [&](auto value) {
+  for_dtype(dtype, [&](auto value) {
     using T = decltype(value);
-    if (wide) {
-      if (is_max) arg_typed<true, T>(g, static_cast<int64_t*>(out));
-      else arg_typed<false, T>(g, static_cast<int64_t*>(out));
-    } else {
-      if (is_max) arg_typed<true, T>(g, static_cast<int32_t*>(out));
-      else arg_typed<false, T>(g, static_cast<int32_t*>(out));
-    }
-  };
-  switch (dtype) {
-    case DType::Float32: return typed(float{});
-    case DType::Float64: return typed(double{});
-    case DType::Int32: return typed(int32_t{});
-    case DType::Int64: return typed(int64_t{});
-    case DType::Bool: return typed(bool{});
-  }
+    if (wide)
+      is_max ? arg_typed<true, T>(g, static_cast<int64_t*>(out))
+             : arg_typed<false, T>(g, static_cast<int64_t*>(out));
+    else
+      is_max ? arg_typed<true, T>(g, static_cast<int32_t*>(out))
+             : arg_typed<false, T>(g, static_cast<int32_t*>(out));
+  });
 }
 
 void softmax_kernel(const Tensor& in, int64_t outer, int64_t n, int64_t inner, bool log,
