@@ -484,7 +484,11 @@ struct SoftmaxColumns {
 
 template <class T>
 void softmax_typed(const T* x, int64_t outer, int64_t n, int64_t inner, bool log, T* y) {
-  const int64_t chunk = std::min(inner, kChunk), per_row = (inner + chunk - 1) / chunk;
+  // Columns are independent, so narrower units (for more threads when outer is small) give
+  // the same bits.
+  int64_t chunk = std::min(inner, kChunk);
+  if (outer < kFewUnits) chunk = std::min(chunk, std::max<int64_t>(64, inner / kFewUnits));
+  const int64_t per_row = (inner + chunk - 1) / chunk;
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, n * chunk));
   parallel_for(0, outer * per_row, grain, [&](int64_t lo, int64_t hi) {
     SoftmaxColumns<T> columns(inner == 1 ? 0 : chunk);
