@@ -4,6 +4,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/index.h"
 #include "kernels/cpu/reduce.h"
 #include "kernels/cpu/random.h"
 #include "kernels/scalar_ops.h"
@@ -56,6 +57,34 @@ inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
 // --- gemm (kernels/cpu/gemm.h) ---
 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
+inline void gather(const Tensor& params, const Tensor& indices, const cpu::GatherDims& d,
+                   const Tensor& out) {
+  TF_BACKEND_CALL(out, "gather", gather(params, indices, d, out));
+}
+inline void scatter_sum(const Tensor& updates, const Tensor& indices, const cpu::GatherDims& d,
+                        const Tensor& out) {
+  TF_BACKEND_CALL(out, "scatter_sum", scatter_sum(updates, indices, d, out));
+}
+inline cpu::OutOfRange find_out_of_range(const Tensor& indices, int64_t lo, int64_t hi) {
+  if (indices.device().is_cpu()) return cpu::find_out_of_range(indices, lo, hi);
+  no_backend(indices, "find_out_of_range");
+}
+inline void one_hot(const Tensor& indices, const Tensor& on, const Tensor& off,
+                    const Tensor& out) {
+  TF_BACKEND_CALL(out, "one_hot", one_hot(indices, on, off, out));
+}
+inline void tile(const Tensor& x, const Tensor& out) { TF_BACKEND_CALL(out, "tile", tile(x, out)); }
+inline void fill_range(const Tensor& start, const Tensor& delta, const Tensor& out) {
+  TF_BACKEND_CALL(out, "range", fill_range(start, delta, out));
+}
+inline void eye(const Tensor& out) { TF_BACKEND_CALL(out, "eye", eye(out)); }
+inline int64_t count_true(const Tensor& mask) {
+  if (mask.device().is_cpu()) return cpu::count_true(mask);
+  no_backend(mask, "count_true");
+}
+inline void true_positions(const Tensor& mask, const Tensor& out) {
+  TF_BACKEND_CALL(out, "true_positions", true_positions(mask, out));
+}
 
 // --- random (kernels/cpu/random.h) ---
 inline void random_uniform(const philox::Stream& s, double minval, double maxval,

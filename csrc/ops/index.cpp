@@ -1,0 +1,318 @@
+#include "ops/index.h"
+
+#include <limits>
+
+#include "autograd/tape.h"
+#include "kernels/dispatch.h"
+#include "ops/common.h"
+#include "ops/creation.h"
+#include "ops/elementwise.h"
+#include "ops/shape.h"
+
+namespace tapeflow::ops {
+namespace {
+
+using Kind = IndexItem::Kind;
+
+void check_index_dtype(const char* op, const Tensor& indices) {
+  TF_CHECK_ARG(indices.dtype() == DType::Int32 || indices.dtype() == DType::Int64, op,
+               ": indices must be int32 or int64, got ", dtype_name(indices.dtype()));
+}
+
+// "indices[1,2]" for the flat position `pos` of a tensor of `shape`.
+std::string index_name(const Dims& shape, int64_t pos) {
+  Dims at = Dims::filled(shape.size(), 0);
+  for (int d = shape.size() - 1; d >= 0; --d) at[d] = pos % shape[d], pos /= shape[d];
+  std::string s = "indices[";
+  for (int d = 0; d < shape.size(); ++d) s += (d ? "," : "") + std::to_string(at[d]);
+  return s + "]";
+}
+
+// The 4-D geometry (B, P, N, Q) of a gather and the output shape; validates everything.
+struct GatherPlan {
+  cpu::GatherDims dims;
+  int axis = 0, batch_dims = 0;
+  Dims out_shape;
+};
+
+GatherPlan plan_gather(const char* op, const Dims& params, const Tensor& indices, int64_t axis,
+                       int64_t batch_dims) {
+  check_index_dtype(op, indices);
+  TF_CHECK_ARG(params.size() > 0, op, ": params must be at least 1-dimensional, got a scalar");
+  GatherPlan plan;
+  plan.axis = normalize_axis(axis, params.size(), op);
+  const int64_t b = batch_dims < 0 ? batch_dims + indices.rank() : batch_dims;
+  TF_CHECK_ARG(b >= 0 && b <= indices.rank(), op, ": batch_dims = ", batch_dims,
+               " must be in [", -indices.rank(), ", ", indices.rank(), "] for indices of rank ",
+               indices.rank());
+  TF_CHECK_ARG(b <= plan.axis, op, ": batch_dims (", b, ") must be less than or equal to axis (",
+               plan.axis, ")");
+  plan.batch_dims = int(b);
+  cpu::GatherDims& d = plan.dims;
+  for (int i = 0; i < params.size(); ++i) {
+    if (i < b) {
+      TF_CHECK_ARG(params[i] == indices.dim(i), op, ": params.shape[", i, "] = ", params[i],
+                   " and indices.shape[", i, "] = ", indices.dim(i),
+                   " must match (a batch dimension)");
+      d.batch *= params[i];
+    } else if (i < plan.axis) {
+      d.outer *= params[i];
+    } else if (i > plan.axis) {
+      d.inner *= params[i];
+    }
+    if (i != plan.axis) plan.out_shape.push_back(params[i]);
+  }
+  d.axis_size = params[plan.axis];
+  d.num_indices = 1;
+  for (int i = plan.batch_dims; i < indices.rank(); ++i) {
+    plan.out_shape.insert(plan.axis + i - plan.batch_dims, indices.dim(i));
+    d.num_indices *= indices.dim(i);
+  }
+  return plan;
+}
+
+void check_in_range(const char* op, const Tensor& indices, int64_t size) {
+  const cpu::OutOfRange bad = kernels::find_out_of_range(indices, 0, size);
+  TF_CHECK_ARG(bad.position < 0, op, ": ", index_name(indices.shape(), bad.position), " = ",
+               bad.value, " is not in [0, ", size, ")");
+}
+
+// The view part of a key: Array and Mask items keep their dimensions here. Works on any base
+// of x's shape, which is how the gradient (view_backward) writes into zeros.
+Tensor basic_view(const Tensor& base, const std::vector<IndexItem>& key) {
+  const int rank = base.rank();
+  int consumed = 0, ellipses = 0;
+  for (const IndexItem& item : key) {
+    if (item.kind == Kind::Ellipsis) ++ellipses;
+    else if (item.kind == Kind::Mask) consumed += item.tensor.rank();
+    else if (item.kind != Kind::NewAxis) ++consumed;
+  }
+  TF_CHECK(ellipses <= 1, IndexError, "an index can only have a single ellipsis ('...')");
+  TF_CHECK(consumed <= rank, IndexError, "too many indices for tensor: tensor is ", rank,
+           "-dimensional, but ", consumed, " were indexed");
+  Dims shape, strides;
+  int64_t offset = base.offset();
+  int in = 0;
+  auto keep = [&](int count) {
+    for (int k = 0; k < count; ++k, ++in) shape.push_back(base.dim(in)), strides.push_back(base.strides()[in]);
+  };
+  for (const IndexItem& item : key) {
+    switch (item.kind) {
+      case Kind::Ellipsis: keep(rank - consumed); break;
+      case Kind::NewAxis: shape.push_back(1), strides.push_back(0); break;
+      case Kind::Array: keep(1); break;
+      case Kind::Mask:
+        for (int k = 0; k < item.tensor.rank(); ++k)
+          TF_CHECK(item.tensor.dim(k) == base.dim(in + k), IndexError, "boolean index did not "
+                   "match indexed tensor along axis ", in + k, "; size of axis is ",
+                   base.dim(in + k), " but size of boolean index is ", item.tensor.dim(k));
+        keep(item.tensor.rank());
+        break;
+      case Kind::Int: {
+        const int64_t n = base.dim(in), i = item.index;
+        TF_CHECK(i >= -n && i < n, IndexError, "index ", i, " is out of bounds for axis ", in,
+                 " with size ", n);
+        offset += (i < 0 ? i + n : i) * base.strides()[in++];
+        break;
+      }
+      case Kind::Slice: {
+        TF_CHECK_ARG(item.step != 0, "slice step cannot be zero");
+        const int64_t n = base.dim(in);
+        const int64_t step = std::max(item.step, -std::numeric_limits<int64_t>::max());
+        auto clamp = [&](std::optional<int64_t> v, int64_t fallback) {
+          if (!v) return fallback;
+          int64_t i = *v < 0 ? *v + n : *v;  // no overflow: |*v| < 2^63 and n < 2^62
+          return step > 0 ? std::clamp<int64_t>(i, 0, n) : std::clamp<int64_t>(i, -1, n - 1);
+        };
+        const int64_t start = clamp(item.start, step > 0 ? 0 : n - 1);
+        const int64_t stop = clamp(item.stop, step > 0 ? n : -1);
+        int64_t len = 0;
+        if (step > 0 && stop > start) len = 1 + (stop - start - 1) / step;
+        if (step < 0 && start > stop) len = 1 + (start - stop - 1) / -step;
+        if (len > 0) offset += start * base.strides()[in];
+        shape.push_back(len);
+        strides.push_back(len > 1 ? step * base.strides()[in] : base.strides()[in]);
+        ++in;
+        break;
+      }
+    }
+  }
+  if (ellipses == 0) keep(rank - consumed);
+  return Tensor::view_of(base, shape, strides, offset);
+}
+
+Tensor view_forward(const Tensor& x, const std::vector<IndexItem>& key);
+
+// The transpose of basic_view: zeros of x's shape with g written where the view looks.
+Tensor view_backward(const Tensor& g, const IntList& x_shape, const std::vector<IndexItem>& key) {
+  Tensor out = zeros(x_shape, g.dtype());
+  const Tensor window = basic_view(out, key);
+  if (window.numel() > 0) kernels::copy(g, window);
+  TF_RECORD("getitem_grad", {g}, {out}, [key](const auto& gg, const auto&) {
+    return std::vector<Tensor>{view_forward(gg[0], key)};
+  });
+  return out;
+}
+
+Tensor view_forward(const Tensor& x, const std::vector<IndexItem>& key) {
+  Tensor out = basic_view(x, key);
+  if (is_floating(x.dtype())) {
+    const IntList x_shape = x.shape().to_vector();
+    TF_RECORD("getitem", {x}, {out}, [x_shape, key](const auto& g, const auto&) {
+      return std::vector<Tensor>{view_backward(g[0], x_shape, key)};
+    });
+  }
+  return out;
+}
+
+// Integer-array indices for an axis of size n, NumPy style: negatives count from the end.
+Tensor array_indices(const Tensor& indices, int64_t n, int axis) {
+  check_index_dtype("getitem", indices);
+  const Tensor packed = contiguous(indices);
+  const cpu::OutOfRange bad = kernels::find_out_of_range(packed, -n, n);
+  TF_CHECK(bad.position < 0, IndexError, "index ", bad.value, " is out of bounds for axis ",
+           axis, " with size ", n);
+  if (kernels::find_out_of_range(packed, 0, n).position < 0) return packed;
+  const Tensor zero = scalar_like(0.0, packed);
+  return where(binary(BinaryOp::Less, packed, zero),
+               binary(BinaryOp::Add, packed, scalar_like(double(n), packed)), packed);
+}
+
+}  // namespace
+
+Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
+  int consumed = 0;  // axes of x the key names explicitly
+  for (const IndexItem& item : key) {
+    if (item.kind == Kind::Mask) {
+      TF_CHECK_ARG(item.tensor.dtype() == DType::Bool && item.tensor.rank() > 0,
+                   "getitem: a boolean mask must be a bool tensor of rank >= 1");
+      consumed += item.tensor.rank();
+    } else if (item.kind != Kind::Ellipsis && item.kind != Kind::NewAxis) {
+      ++consumed;
+    }
+  }
+  // Where the advanced (array or mask) item sits in the view, and the span of key positions
+  // holding ints and it (NumPy's adjacency rule).
+  int advanced = -1, view_dim = 0, first = -1, last = -1;
+  for (int k = 0; k < int(key.size()); ++k) {
+    const Kind kind = key[k].kind;
+    if (kind == Kind::Array || kind == Kind::Mask) {
+      TF_CHECK(advanced < 0, UnimplementedError, "getitem: indexing with more than one integer "
+               "array or boolean mask is not supported; index one axis at a time");
+      advanced = view_dim;
+    }
+    if (kind == Kind::Array || kind == Kind::Mask || kind == Kind::Int) {
+      if (first < 0) first = k;
+      last = k;
+    }
+    if (kind == Kind::Ellipsis) view_dim += std::max(0, x.rank() - consumed);
+    else if (kind == Kind::Mask) view_dim += key[k].tensor.rank();
+    else if (kind != Kind::Int) ++view_dim;
+  }
+  Tensor view = view_forward(x, key);
+  if (advanced < 0) return view;
+  bool adjacent = true;
+  for (int k = first; k <= last; ++k) {
+    const Kind kind = key[k].kind;
+    adjacent &= kind == Kind::Array || kind == Kind::Mask || kind == Kind::Int;
+  }
+  Tensor result;
+  int result_rank = 1;
+  const IndexItem* item = nullptr;
+  for (const IndexItem& it : key)
+    if (it.kind == Kind::Array || it.kind == Kind::Mask) item = &it;
+  if (item->kind == Kind::Mask) {
+    // Merge the masked axes into one, then gather the positions of the true elements.
+    const int k = item->tensor.rank();
+    IntList merged;
+    for (int d = 0; d < view.rank(); ++d) {
+      if (d > advanced && d < advanced + k) merged.back() *= view.dim(d);
+      else merged.push_back(view.dim(d));
+    }
+    const Tensor mask = contiguous(item->tensor);
+    Tensor positions = Tensor::empty(Dims{kernels::count_true(mask)}, DType::Int64, mask.device());
+    if (positions.numel() > 0) kernels::true_positions(mask, positions);
+    result = gather(reshape(view, merged), positions, advanced, 0);
+  } else {
+    result_rank = item->tensor.rank();
+    result = gather(view, array_indices(item->tensor, view.dim(advanced), advanced), advanced, 0);
+  }
+  if (adjacent || advanced == 0) return result;
+  // NumPy puts the gathered dimensions first when ints and the array are not adjacent.
+  IntList perm;
+  for (int d = advanced; d < advanced + result_rank; ++d) perm.push_back(d);
+  for (int d = 0; d < result.rank(); ++d)
+    if (d < advanced || d >= advanced + result_rank) perm.push_back(d);
+  return transpose(result, perm);
+}
+
+Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims) {
+  const GatherPlan plan = plan_gather("gather", params.shape(), indices, axis, batch_dims);
+  check_same_device("gather", params, indices);
+  const Tensor packed = contiguous(indices);
+  check_in_range("gather", packed, plan.dims.axis_size);
+  Tensor out = Tensor::empty(plan.out_shape, params.dtype(), params.device());
+  if (out.numel() > 0) kernels::gather(contiguous(params), packed, plan.dims, out);
+  if (is_floating(params.dtype())) {
+    const int64_t a = plan.axis, b = plan.batch_dims, n = plan.dims.axis_size;
+    TF_RECORD("gather", {params, indices}, {out}, [packed, a, b, n](const auto& g, const auto&) {
+      return std::vector<Tensor>{scatter_sum(g[0], packed, a, b, n), Tensor()};
+    });
+  }
+  return out;
+}
+
+Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis,
+                   int64_t batch_dims, int64_t dim_size) {
+  TF_CHECK_ARG(dim_size >= 0, "scatter_sum: dim_size must be non-negative, got ", dim_size);
+  // The params shape whose gather has updates' shape.
+  const int64_t b = batch_dims < 0 ? batch_dims + indices.rank() : batch_dims;
+  const int64_t index_dims = indices.rank() - b;
+  TF_CHECK_ARG(b >= 0 && index_dims >= 0 && axis >= 0 && axis + index_dims <= updates.rank(),
+               "scatter_sum: updates of shape ", shape_str(updates.shape()),
+               " do not fit indices of shape ", shape_str(indices.shape()), " at axis ", axis);
+  Dims params;
+  for (int d = 0; d < axis; ++d) params.push_back(updates.dim(d));
+  params.push_back(dim_size);
+  for (int d = int(axis + index_dims); d < updates.rank(); ++d) params.push_back(updates.dim(d));
+  const GatherPlan plan = plan_gather("scatter_sum", params, indices, axis, b);
+  TF_CHECK_ARG(plan.out_shape == updates.shape(), "scatter_sum: updates of shape ",
+               shape_str(updates.shape()), " do not match the gather shape ",
+               shape_str(plan.out_shape));
+  const Tensor packed = contiguous(indices);
+  check_in_range("scatter_sum", packed, dim_size);
+  Tensor out = Tensor::empty(params, updates.dtype(), updates.device());
+  if (out.numel() > 0) kernels::scatter_sum(contiguous(updates), packed, plan.dims, out);
+  if (is_floating(updates.dtype()))
+    TF_RECORD("scatter_sum", {updates}, {out}, [packed, axis, b](const auto& g, const auto&) {
+      return std::vector<Tensor>{gather(g[0], packed, axis, b)};
+    });
+  return out;
+}
+
+Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Tensor& off,
+               int64_t axis) {
+  check_index_dtype("one_hot", indices);
+  TF_CHECK_ARG(depth >= 0, "one_hot: depth must be non-negative, got ", depth);
+  TF_CHECK_ARG(on.rank() == 0 && off.rank() == 0, "one_hot: on_value and off_value must be "
+               "scalars, got shapes ", shape_str(on.shape()), " and ", shape_str(off.shape()));
+  check_same_dtype("one_hot", on, off);
+  const int rank = indices.rank();
+  TF_CHECK(axis >= -1 && axis <= rank, IndexError, "one_hot: expected axis to be -1 or in [0, ",
+           rank, "], got ", axis);
+  const int a = axis < 0 ? rank : int(axis);
+  Dims shape = indices.shape();
+  shape.insert(a, depth);
+  Tensor out = Tensor::empty(shape, on.dtype(), indices.device());
+  if (out.numel() > 0) {
+    int64_t outer = 1;
+    for (int d = 0; d < a; ++d) outer *= indices.dim(d);
+    const int64_t inner = indices.numel() / outer;
+    const Dims view_shape{outer, depth, inner};
+    kernels::one_hot(contiguous(indices), on, off,
+                     Tensor::view_of(out, view_shape, contiguous_strides(view_shape), 0));
+  }
+  return out;
+}
+
+}  // namespace tapeflow::ops

@@ -1,0 +1,45 @@
+// Indexing ops: NumPy-style __getitem__, gather (and its transpose, scatter_sum), one_hot.
+// Index tensors are int32 or int64 (masks bool); every index value is checked before a kernel
+// reads memory.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace tapeflow::ops {
+
+// One entry of a parsed __getitem__ key (bindings/init_shape.cpp builds them from Python).
+struct IndexItem {
+  enum class Kind : uint8_t { Int, Slice, Ellipsis, NewAxis, Array, Mask };
+  Kind kind = Kind::Int;
+  int64_t index = 0;                   // Int: negative counts from the end
+  std::optional<int64_t> start, stop;  // Slice: nullopt = the default end
+  int64_t step = 1;                    // Slice: != 0
+  Tensor tensor;                       // Array: int32/int64 indices; Mask: bool, rank >= 1
+};
+
+// x[key] with NumPy semantics: ints drop their axis (IndexError when out of bounds), slices
+// clamp and may step backwards, Ellipsis fills in full slices, NewAxis inserts a size-1 axis.
+// Without Array/Mask items the result is a view of x. One Array item gathers along its axis
+// (negative indices count from the end); a Mask item of rank k selects the true positions
+// of k axes. As in NumPy, when ints and the array are not adjacent, the gathered dimensions
+// come first. More than one Array/Mask item raises UnimplementedError.
+Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key);
+
+// out = params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:], taking
+// params' slices at the indices along `axis` (TensorFlow's tf.gather). Indices must lie in
+// [0, params.dim(axis)); the first batch_dims dimensions of params and indices must agree.
+Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims);
+// The transpose of gather (gather's gradient): a tensor whose dimension `axis` has size
+// dim_size, zero except for the sums of `updates` rows sent to each index.
+Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis,
+                   int64_t batch_dims, int64_t dim_size);
+
+// indices.shape with `depth` inserted at `axis` (-1: last): on where the index equals the
+// position, off elsewhere (an index outside [0, depth) gives all off). on and off are 0-d
+// tensors of one dtype, the output's.
+Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Tensor& off,
+               int64_t axis);
+
+}  // namespace tapeflow::ops
