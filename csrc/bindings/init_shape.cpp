@@ -191,8 +191,9 @@ void init_shape(py::module_& m) {
   m.def("identity", &ops::identity, arg("x"));
   m.def("split", [](const Tensor& x, py::handle sizes, py::handle axis) {
     const int64_t a = to_int(axis, "split: axis");
-    if (!is_tensor_like(sizes) && !PySequence_Check(sizes.ptr()))
-      return ops::split_evenly(x, to_int(sizes, "split: num_or_size_splits"), a);
+    const bool scalar = is_tensor_like(sizes) ? to_tensor(sizes).rank() == 0
+                                              : !PySequence_Check(sizes.ptr());
+    if (scalar) return ops::split_evenly(x, to_int(sizes, "split: num_or_size_splits"), a);
     return ops::split(x, to_int_list(sizes, "split: num_or_size_splits"), a);
   }, arg("x"), arg("num_or_size_splits"), arg("axis"));
   m.def("unstack", [](const Tensor& x, py::handle num, py::handle axis) {
