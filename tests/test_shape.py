@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+import tapeflow as tf
 from helpers import assert_close
 from op_table import creation as creation_rows
 from op_table import shape as shape_rows
-
-import tapeflow as tf
 from tapeflow import _C
 
 InvalidArgumentError = tf.errors.InvalidArgumentError
@@ -251,7 +251,8 @@ X = np.arange(6.0).reshape(2, 3)
     (lambda x: tf.broadcast_to(x, [-1, 3]), InvalidArgumentError, "non-negative"),
     (lambda x: tf.reverse(x, [0, -2]), InvalidArgumentError, "more than once"),
     (lambda x: tf.reverse(x, [2]), IndexError, "out of range"),
-    (lambda x: tf.concat([x, tf.zeros([3], tf.float64)], 0), InvalidArgumentError, "ranks of all input"),
+    (lambda x: tf.concat([x, tf.zeros([3], tf.float64)], 0), InvalidArgumentError,
+     "ranks of all input"),
     (lambda x: tf.concat([x, tf.zeros([2, 2], tf.float64)], 0), InvalidArgumentError,
      "dimension 1 in both shapes must be equal"),
     (lambda x: tf.concat([x, tf.zeros([2, 3])], 0), InvalidArgumentError, "same dtype"),

@@ -102,9 +102,10 @@ std::optional<int64_t> slice_bound(py::handle obj) {
 }
 
 [[noreturn]] void bad_index(py::handle obj) {
-  throw TypeError(str_cat("only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
-                          "and integer or boolean arrays are valid indices, got ",
-                          describe(obj)));
+  throw TypeError(
+      str_cat("only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
+              "and integer or boolean arrays are valid indices, got ",
+              describe(obj)));
 }
 
 IndexItem to_index_item(py::handle obj) {
@@ -168,103 +169,159 @@ std::vector<IndexItem> to_key(py::handle key) {
 void init_shape(py::module_& m) {
   using py::arg;
   // Views: O(1), the GIL stays held.
-  m.def("reshape", [](const Tensor& x, py::handle shape) {
-    return ops::reshape(x, to_int_list(shape, "reshape: shape"));
-  }, arg("x"), arg("shape"));
-  m.def("transpose", [](const Tensor& x, py::handle perm) {
-    if (perm.is_none()) return ops::transpose(x, std::nullopt);
-    return ops::transpose(x, to_int_list(perm, "transpose: perm"));
-  }, arg("x"), arg("perm"));
-  m.def("expand_dims", [](const Tensor& x, py::handle axis) {
-    return ops::expand_dims(x, to_int(axis, "expand_dims: axis"));
-  }, arg("x"), arg("axis"));
-  m.def("squeeze", [](const Tensor& x, py::handle axis) {
-    if (axis.is_none()) return ops::squeeze(x, std::nullopt);
-    return ops::squeeze(x, to_axes(axis, "squeeze: axis"));
-  }, arg("x"), arg("axis"));
-  m.def("broadcast_to", [](const Tensor& x, py::handle shape) {
-    return ops::broadcast_to(x, to_int_list(shape, "broadcast_to: shape"));
-  }, arg("x"), arg("shape"));
-  m.def("reverse", [](const Tensor& x, py::handle axis) {
-    return ops::reverse(x, to_axes(axis, "reverse: axis"));
-  }, arg("x"), arg("axis"));
+  m.def(
+      "reshape",
+      [](const Tensor& x, py::handle shape) {
+        return ops::reshape(x, to_int_list(shape, "reshape: shape"));
+      },
+      arg("x"), arg("shape"));
+  m.def(
+      "transpose",
+      [](const Tensor& x, py::handle perm) {
+        if (perm.is_none()) return ops::transpose(x, std::nullopt);
+        return ops::transpose(x, to_int_list(perm, "transpose: perm"));
+      },
+      arg("x"), arg("perm"));
+  m.def(
+      "expand_dims",
+      [](const Tensor& x, py::handle axis) {
+        return ops::expand_dims(x, to_int(axis, "expand_dims: axis"));
+      },
+      arg("x"), arg("axis"));
+  m.def(
+      "squeeze",
+      [](const Tensor& x, py::handle axis) {
+        if (axis.is_none()) return ops::squeeze(x, std::nullopt);
+        return ops::squeeze(x, to_axes(axis, "squeeze: axis"));
+      },
+      arg("x"), arg("axis"));
+  m.def(
+      "broadcast_to",
+      [](const Tensor& x, py::handle shape) {
+        return ops::broadcast_to(x, to_int_list(shape, "broadcast_to: shape"));
+      },
+      arg("x"), arg("shape"));
+  m.def(
+      "reverse",
+      [](const Tensor& x, py::handle axis) {
+        return ops::reverse(x, to_axes(axis, "reverse: axis"));
+      },
+      arg("x"), arg("axis"));
   m.def("identity", &ops::identity, arg("x"));
-  m.def("split", [](const Tensor& x, py::handle sizes, py::handle axis) {
-    const int64_t a = to_int(axis, "split: axis");
-    const bool scalar = is_tensor_like(sizes) ? to_tensor(sizes).rank() == 0
-                                              : !PySequence_Check(sizes.ptr());
-    if (scalar) return ops::split_evenly(x, to_int(sizes, "split: num_or_size_splits"), a);
-    return ops::split(x, to_int_list(sizes, "split: num_or_size_splits"), a);
-  }, arg("x"), arg("num_or_size_splits"), arg("axis"));
-  m.def("unstack", [](const Tensor& x, py::handle num, py::handle axis) {
-    std::optional<int64_t> n;
-    if (!num.is_none()) n = to_int(num, "unstack: num");
-    return ops::unstack(x, n, to_int(axis, "unstack: axis"));
-  }, arg("x"), arg("num"), arg("axis"));
-  m.def("getitem", [](const Tensor& x, py::handle key) { return ops::getitem(x, to_key(key)); },
-        arg("x"), arg("key"));
+  m.def(
+      "split",
+      [](const Tensor& x, py::handle sizes, py::handle axis) {
+        const int64_t a = to_int(axis, "split: axis");
+        const bool scalar =
+            is_tensor_like(sizes) ? to_tensor(sizes).rank() == 0 : !PySequence_Check(sizes.ptr());
+        if (scalar) return ops::split_evenly(x, to_int(sizes, "split: num_or_size_splits"), a);
+        return ops::split(x, to_int_list(sizes, "split: num_or_size_splits"), a);
+      },
+      arg("x"), arg("num_or_size_splits"), arg("axis"));
+  m.def(
+      "unstack",
+      [](const Tensor& x, py::handle num, py::handle axis) {
+        std::optional<int64_t> n;
+        if (!num.is_none()) n = to_int(num, "unstack: num");
+        return ops::unstack(x, n, to_int(axis, "unstack: axis"));
+      },
+      arg("x"), arg("num"), arg("axis"));
+  m.def(
+      "getitem", [](const Tensor& x, py::handle key) { return ops::getitem(x, to_key(key)); },
+      arg("x"), arg("key"));
   m.def("shape_of", &ops::shape_of, arg("x"), arg("out_type"));
   m.def("size_of", &ops::size_of, arg("x"), arg("out_type"));
   m.def("rank_of", &ops::rank_of, arg("x"));
 
   // Copies: the GIL is released around the op.
-  m.def("concat", [](const std::vector<Tensor>& values, py::handle axis) {
-    const int64_t a = to_int(axis, "concat: axis");
-    py::gil_scoped_release release;
-    return ops::concat(values, a);
-  }, arg("values"), arg("axis"));
-  m.def("stack", [](const std::vector<Tensor>& values, py::handle axis) {
-    const int64_t a = to_int(axis, "stack: axis");
-    py::gil_scoped_release release;
-    return ops::stack(values, a);
-  }, arg("values"), arg("axis"));
-  m.def("tile", [](const Tensor& x, py::handle multiples) {
-    const IntList m = to_int_list(multiples, "tile: multiples");
-    py::gil_scoped_release release;
-    return ops::tile(x, m);
-  }, arg("x"), arg("multiples"));
-  m.def("gather", [](const Tensor& params, const Tensor& indices, py::handle axis,
-                     py::handle batch_dims) {
-    const int64_t a = to_int(axis, "gather: axis"), b = to_int(batch_dims, "gather: batch_dims");
-    py::gil_scoped_release release;
-    return ops::gather(params, indices, a, b);
-  }, arg("params"), arg("indices"), arg("axis"), arg("batch_dims"));
-  m.def("one_hot", [](const Tensor& indices, py::handle depth, const Tensor& on,
-                      const Tensor& off, py::handle axis) {
-    const int64_t d = to_int(depth, "one_hot: depth"), a = to_int(axis, "one_hot: axis");
-    py::gil_scoped_release release;
-    return ops::one_hot(indices, d, on, off, a);
-  }, arg("indices"), arg("depth"), arg("on_value"), arg("off_value"), arg("axis"));
+  m.def(
+      "concat",
+      [](const std::vector<Tensor>& values, py::handle axis) {
+        const int64_t a = to_int(axis, "concat: axis");
+        py::gil_scoped_release release;
+        return ops::concat(values, a);
+      },
+      arg("values"), arg("axis"));
+  m.def(
+      "stack",
+      [](const std::vector<Tensor>& values, py::handle axis) {
+        const int64_t a = to_int(axis, "stack: axis");
+        py::gil_scoped_release release;
+        return ops::stack(values, a);
+      },
+      arg("values"), arg("axis"));
+  m.def(
+      "tile",
+      [](const Tensor& x, py::handle multiples) {
+        const IntList m = to_int_list(multiples, "tile: multiples");
+        py::gil_scoped_release release;
+        return ops::tile(x, m);
+      },
+      arg("x"), arg("multiples"));
+  m.def(
+      "gather",
+      [](const Tensor& params, const Tensor& indices, py::handle axis, py::handle batch_dims) {
+        const int64_t a = to_int(axis, "gather: axis"),
+                      b = to_int(batch_dims, "gather: batch_dims");
+        py::gil_scoped_release release;
+        return ops::gather(params, indices, a, b);
+      },
+      arg("params"), arg("indices"), arg("axis"), arg("batch_dims"));
+  m.def(
+      "one_hot",
+      [](const Tensor& indices, py::handle depth, const Tensor& on, const Tensor& off,
+         py::handle axis) {
+        const int64_t d = to_int(depth, "one_hot: depth"), a = to_int(axis, "one_hot: axis");
+        py::gil_scoped_release release;
+        return ops::one_hot(indices, d, on, off, a);
+      },
+      arg("indices"), arg("depth"), arg("on_value"), arg("off_value"), arg("axis"));
 
   // Creation.
-  m.def("fill", [](py::handle dims, const Tensor& value) {
-    const IntList d = to_int_list(dims, "fill: dims");
-    py::gil_scoped_release release;
-    return ops::fill(d, value);
-  }, arg("dims"), arg("value"));
-  m.def("zeros", [](py::handle shape, DType dtype) {
-    const IntList d = to_int_list(shape, "zeros: shape");
-    py::gil_scoped_release release;
-    return ops::zeros(d, dtype);
-  }, arg("shape"), arg("dtype"));
-  m.def("ones", [](py::handle shape, DType dtype) {
-    const IntList d = to_int_list(shape, "ones: shape");
-    py::gil_scoped_release release;
-    return ops::ones(d, dtype);
-  }, arg("shape"), arg("dtype"));
-  m.def("eye", [](py::handle rows, py::handle columns, py::handle batch_shape, DType dtype) {
-    const int64_t r = to_int(rows, "eye: num_rows");
-    std::optional<int64_t> c;
-    if (!columns.is_none()) c = to_int(columns, "eye: num_columns");
-    IntList batch;
-    if (!batch_shape.is_none()) batch = to_int_list(batch_shape, "eye: batch_shape");
-    py::gil_scoped_release release;
-    return ops::eye(r, c, batch, dtype);
-  }, arg("num_rows"), arg("num_columns"), arg("batch_shape"), arg("dtype"));
+  m.def(
+      "fill",
+      [](py::handle dims, const Tensor& value) {
+        const IntList d = to_int_list(dims, "fill: dims");
+        py::gil_scoped_release release;
+        return ops::fill(d, value);
+      },
+      arg("dims"), arg("value"));
+  m.def(
+      "zeros",
+      [](py::handle shape, DType dtype) {
+        const IntList d = to_int_list(shape, "zeros: shape");
+        py::gil_scoped_release release;
+        return ops::zeros(d, dtype);
+      },
+      arg("shape"), arg("dtype"));
+  m.def(
+      "ones",
+      [](py::handle shape, DType dtype) {
+        const IntList d = to_int_list(shape, "ones: shape");
+        py::gil_scoped_release release;
+        return ops::ones(d, dtype);
+      },
+      arg("shape"), arg("dtype"));
+  m.def(
+      "eye",
+      [](py::handle rows, py::handle columns, py::handle batch_shape, DType dtype) {
+        const int64_t r = to_int(rows, "eye: num_rows");
+        std::optional<int64_t> c;
+        if (!columns.is_none()) c = to_int(columns, "eye: num_columns");
+        IntList batch;
+        if (!batch_shape.is_none()) batch = to_int_list(batch_shape, "eye: batch_shape");
+        py::gil_scoped_release release;
+        return ops::eye(r, c, batch, dtype);
+      },
+      arg("num_rows"), arg("num_columns"), arg("batch_shape"), arg("dtype"));
   m.def("range", &ops::range, arg("start"), arg("limit"), arg("delta"), ReleaseGil());
-  m.def("linspace", [](const Tensor& start, const Tensor& stop, py::handle num, py::handle axis) {
-    return ops::linspace(start, stop, to_int(num, "linspace: num"), to_int(axis, "linspace: axis"));
-  }, arg("start"), arg("stop"), arg("num"), arg("axis"));
+  m.def(
+      "linspace",
+      [](const Tensor& start, const Tensor& stop, py::handle num, py::handle axis) {
+        return ops::linspace(start, stop, to_int(num, "linspace: num"),
+                             to_int(axis, "linspace: axis"));
+      },
+      arg("start"), arg("stop"), arg("num"), arg("axis"));
 }
 
 }  // namespace tapeflow::bindings

@@ -51,8 +51,10 @@ Tensor ones(const std::vector<int64_t>& dims, DType dtype) {
 Tensor eye(int64_t num_rows, std::optional<int64_t> num_columns,
            const std::vector<int64_t>& batch_shape, DType dtype) {
   const int64_t columns = num_columns.value_or(num_rows);
-  TF_CHECK_ARG(num_rows >= 0 && columns >= 0, "eye: num_rows and num_columns must be "
-               "non-negative, got ", num_rows, " and ", columns);
+  TF_CHECK_ARG(num_rows >= 0 && columns >= 0,
+               "eye: num_rows and num_columns must be "
+               "non-negative, got ",
+               num_rows, " and ", columns);
   Dims shape = checked_dims("eye", batch_shape);
   shape.push_back(num_rows);
   shape.push_back(columns);
@@ -93,15 +95,17 @@ Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
 }
 
 Tensor linspace(const Tensor& start, const Tensor& stop, int64_t num, int64_t axis) {
-  TF_CHECK_ARG(is_floating(start.dtype()), "linspace: start and stop must be float32 or "
-               "float64, got ", dtype_name(start.dtype()));
+  TF_CHECK_ARG(is_floating(start.dtype()),
+               "linspace: start and stop must be float32 or "
+               "float64, got ",
+               dtype_name(start.dtype()));
   check_same_dtype("linspace", start, stop);
   TF_CHECK_ARG(num >= 0, "linspace: num must be non-negative, got ", num);
   const Dims base = broadcast_shapes(start.shape(), stop.shape(), "linspace");
   const int rank = base.size();
   TF_CHECK(axis >= -rank - 1 && axis <= rank, IndexError, "linspace: axis ", axis,
-           " is out of range for outputs of rank ", rank + 1, " (expected an axis in [",
-           -rank - 1, ", ", rank, "])");
+           " is out of range for outputs of rank ", rank + 1, " (expected an axis in [", -rank - 1,
+           ", ", rank, "])");
   const int a = int(axis < 0 ? axis + rank + 1 : axis);
   // values[i] = start + i * (stop - start) / (num - 1), with both ends exact (as TensorFlow).
   const Tensor s = expand_dims(broadcast_to(start, base.to_vector()), a);
@@ -109,11 +113,11 @@ Tensor linspace(const Tensor& start, const Tensor& stop, int64_t num, int64_t ax
   std::vector<int64_t> steps_shape(size_t(rank + 1), 1);
   steps_shape[a] = num;
   const DType dtype = start.dtype();
-  const Tensor i = reshape(range(host_scalar(0, dtype), host_scalar(double(num), dtype),
-                                 host_scalar(1, dtype)),
-                           steps_shape);
-  const Tensor delta =
-      binary(BinaryOp::Div, binary(BinaryOp::Sub, e, s), host_scalar(std::max<int64_t>(num - 1, 1), dtype));
+  const Tensor i =
+      reshape(range(host_scalar(0, dtype), host_scalar(double(num), dtype), host_scalar(1, dtype)),
+              steps_shape);
+  const Tensor delta = binary(BinaryOp::Div, binary(BinaryOp::Sub, e, s),
+                              host_scalar(std::max<int64_t>(num - 1, 1), dtype));
   const Tensor inside = binary(BinaryOp::Add, s, binary(BinaryOp::Mul, delta, i));
   const Tensor last = binary(BinaryOp::Equal, i, host_scalar(double(num - 1), dtype));
   return where(binary(BinaryOp::Equal, i, host_scalar(0, dtype)), s, where(last, e, inside));

@@ -42,9 +42,8 @@ GatherPlan plan_gather(const char* op, const Dims& params, const Tensor& indices
   GatherPlan plan;
   plan.axis = normalize_axis(axis, params.size(), op);
   const int64_t b = batch_dims < 0 ? batch_dims + indices.rank() : batch_dims;
-  TF_CHECK_ARG(b >= 0 && b <= indices.rank(), op, ": batch_dims = ", batch_dims,
-               " must be in [", -indices.rank(), ", ", indices.rank(), "] for indices of rank ",
-               indices.rank());
+  TF_CHECK_ARG(b >= 0 && b <= indices.rank(), op, ": batch_dims = ", batch_dims, " must be in [",
+               -indices.rank(), ", ", indices.rank(), "] for indices of rank ", indices.rank());
   TF_CHECK_ARG(b <= plan.axis, op, ": batch_dims (", b, ") must be less than or equal to axis (",
                plan.axis, ")");
   plan.batch_dims = int(b);
@@ -83,9 +82,12 @@ Tensor basic_view(const Tensor& base, const std::vector<IndexItem>& key) {
   const int rank = base.rank();
   int consumed = 0, ellipses = 0;
   for (const IndexItem& item : key) {
-    if (item.kind == Kind::Ellipsis) ++ellipses;
-    else if (item.kind == Kind::Mask) consumed += item.tensor.rank();
-    else if (item.kind != Kind::NewAxis) ++consumed;
+    if (item.kind == Kind::Ellipsis)
+      ++ellipses;
+    else if (item.kind == Kind::Mask)
+      consumed += item.tensor.rank();
+    else if (item.kind != Kind::NewAxis)
+      ++consumed;
   }
   TF_CHECK(ellipses <= 1, IndexError, "an index can only have a single ellipsis ('...')");
   TF_CHECK(consumed <= rank, IndexError, "too many indices for tensor: tensor is ", rank,
@@ -94,18 +96,27 @@ Tensor basic_view(const Tensor& base, const std::vector<IndexItem>& key) {
   int64_t offset = base.offset();
   int in = 0;
   auto keep = [&](int count) {
-    for (int k = 0; k < count; ++k, ++in) shape.push_back(base.dim(in)), strides.push_back(base.strides()[in]);
+    for (int k = 0; k < count; ++k, ++in)
+      shape.push_back(base.dim(in)), strides.push_back(base.strides()[in]);
   };
   for (const IndexItem& item : key) {
     switch (item.kind) {
-      case Kind::Ellipsis: keep(rank - consumed); break;
-      case Kind::NewAxis: shape.push_back(1), strides.push_back(0); break;
-      case Kind::Array: keep(1); break;
+      case Kind::Ellipsis:
+        keep(rank - consumed);
+        break;
+      case Kind::NewAxis:
+        shape.push_back(1), strides.push_back(0);
+        break;
+      case Kind::Array:
+        keep(1);
+        break;
       case Kind::Mask:
         for (int k = 0; k < item.tensor.rank(); ++k)
-          TF_CHECK(item.tensor.dim(k) == base.dim(in + k), IndexError, "boolean index did not "
-                   "match indexed tensor along axis ", in + k, "; size of axis is ",
-                   base.dim(in + k), " but size of boolean index is ", item.tensor.dim(k));
+          TF_CHECK(item.tensor.dim(k) == base.dim(in + k), IndexError,
+                   "boolean index did not "
+                   "match indexed tensor along axis ",
+                   in + k, "; size of axis is ", base.dim(in + k), " but size of boolean index is ",
+                   item.tensor.dim(k));
         keep(item.tensor.rank());
         break;
       case Kind::Int: {
@@ -170,8 +181,8 @@ Tensor array_indices(const Tensor& indices, int64_t n, int axis) {
   check_index_dtype("getitem", indices);
   const Tensor packed = contiguous(indices);
   const cpu::OutOfRange bad = kernels::find_out_of_range(packed, -n, n);
-  TF_CHECK(bad.position < 0, IndexError, "index ", bad.value, " is out of bounds for axis ",
-           axis, " with size ", n);
+  TF_CHECK(bad.position < 0, IndexError, "index ", bad.value, " is out of bounds for axis ", axis,
+           " with size ", n);
   if (kernels::find_out_of_range(packed, 0, n).position < 0) return packed;
   const Tensor zero = scalar_like(0.0, packed);
   return where(binary(BinaryOp::Less, packed, zero),
@@ -197,7 +208,8 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
   for (int k = 0; k < int(key.size()); ++k) {
     const Kind kind = key[k].kind;
     if (kind == Kind::Array || kind == Kind::Mask) {
-      TF_CHECK(advanced < 0, UnimplementedError, "getitem: indexing with more than one integer "
+      TF_CHECK(advanced < 0, UnimplementedError,
+               "getitem: indexing with more than one integer "
                "array or boolean mask is not supported; index one axis at a time");
       advanced = view_dim;
     }
@@ -205,9 +217,12 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
       if (first < 0) first = k;
       last = k;
     }
-    if (kind == Kind::Ellipsis) view_dim += std::max(0, x.rank() - consumed);
-    else if (kind == Kind::Mask) view_dim += key[k].tensor.rank();
-    else if (kind != Kind::Int) ++view_dim;
+    if (kind == Kind::Ellipsis)
+      view_dim += std::max(0, x.rank() - consumed);
+    else if (kind == Kind::Mask)
+      view_dim += key[k].tensor.rank();
+    else if (kind != Kind::Int)
+      ++view_dim;
   }
   Tensor view = view_forward(x, key);
   if (advanced < 0) return view;
@@ -226,8 +241,10 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
     const int k = item->tensor.rank();
     IntList merged;
     for (int d = 0; d < view.rank(); ++d) {
-      if (d > advanced && d < advanced + k) merged.back() *= view.dim(d);
-      else merged.push_back(view.dim(d));
+      if (d > advanced && d < advanced + k)
+        merged.back() *= view.dim(d);
+      else
+        merged.push_back(view.dim(d));
     }
     const Tensor mask = contiguous(item->tensor);
     Tensor positions = Tensor::empty(Dims{kernels::count_true(mask)}, DType::Int64, mask.device());
@@ -262,8 +279,8 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
   return out;
 }
 
-Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis,
-                   int64_t batch_dims, int64_t dim_size) {
+Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis, int64_t batch_dims,
+                   int64_t dim_size) {
   TF_CHECK_ARG(dim_size >= 0, "scatter_sum: dim_size must be non-negative, got ", dim_size);
   // The params shape whose gather has updates' shape.
   const int64_t b = batch_dims < 0 ? batch_dims + indices.rank() : batch_dims;
@@ -294,8 +311,10 @@ Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Ten
                int64_t axis) {
   check_index_dtype("one_hot", indices);
   TF_CHECK_ARG(depth >= 0, "one_hot: depth must be non-negative, got ", depth);
-  TF_CHECK_ARG(on.rank() == 0 && off.rank() == 0, "one_hot: on_value and off_value must be "
-               "scalars, got shapes ", shape_str(on.shape()), " and ", shape_str(off.shape()));
+  TF_CHECK_ARG(on.rank() == 0 && off.rank() == 0,
+               "one_hot: on_value and off_value must be "
+               "scalars, got shapes ",
+               shape_str(on.shape()), " and ", shape_str(off.shape()));
   check_same_dtype("one_hot", on, off);
   const int rank = indices.rank();
   TF_CHECK(axis >= -1 && axis <= rank, IndexError, "one_hot: expected axis to be -1 or in [0, ",

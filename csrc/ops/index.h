@@ -33,8 +33,8 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key);
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims);
 // The transpose of gather (gather's gradient): a tensor whose dimension `axis` has size
 // dim_size, zero except for the sums of `updates` rows sent to each index.
-Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis,
-                   int64_t batch_dims, int64_t dim_size);
+Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis, int64_t batch_dims,
+                   int64_t dim_size);
 
 // indices.shape with `depth` inserted at `axis` (-1: last): on where the index equals the
 // position, off elsewhere (an index outside [0, depth) gives all off). on and off are 0-d

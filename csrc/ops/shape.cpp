@@ -25,8 +25,10 @@ std::optional<Dims> view_strides(const Tensor& x, const Dims& shape) {
     int oj = oi + 1, nj = ni + 1;
     int64_t old_run = od[oi], new_run = shape[ni];
     while (old_run != new_run) {
-      if (new_run < old_run) new_run *= shape[nj++];
-      else old_run *= od[oj++];
+      if (new_run < old_run)
+        new_run *= shape[nj++];
+      else
+        old_run *= od[oj++];
     }
     for (int k = oi; k + 1 < oj; ++k)
       if (os[k] != od[k + 1] * os[k + 1]) return std::nullopt;
@@ -50,15 +52,15 @@ Dims resolve_shape(const IntList& requested, int64_t numel) {
       continue;
     }
     TF_CHECK_ARG(shape[i] >= 0, "reshape: size ", i, " must be non-negative, not ", shape[i]);
-    TF_CHECK_ARG(!__builtin_mul_overflow(known, shape[i], &known),
-                 "reshape: the requested shape ", shape_str(shape), " has too many elements");
+    TF_CHECK_ARG(!__builtin_mul_overflow(known, shape[i], &known), "reshape: the requested shape ",
+                 shape_str(shape), " has too many elements");
   }
   Dims out = shape;
   if (unknown >= 0) {
     TF_CHECK_ARG(known > 0, "reshape: cannot infer the missing size (-1) in ", shape_str(shape),
                  " when another size is 0");
-    TF_CHECK_ARG(numel % known == 0, "reshape: input to reshape is a tensor with ",
-                 numel, " values, but the requested shape requires a multiple of ", known);
+    TF_CHECK_ARG(numel % known == 0, "reshape: input to reshape is a tensor with ", numel,
+                 " values, but the requested shape requires a multiple of ", known);
     out[unknown] = numel / known;
   } else {
     TF_CHECK_ARG(known == numel, "reshape: input to reshape is a tensor with ", numel,
@@ -78,9 +80,8 @@ Tensor narrow(const Tensor& x, int axis, int64_t start, int64_t size) {
 template <class Fn>
 void record_unary(const char* op, const Tensor& x, const Tensor& out, Fn backward) {
   if (!is_floating(x.dtype())) return;
-  TF_RECORD(op, {x}, {out}, [backward](const auto& g, const auto&) {
-    return std::vector<Tensor>{backward(g[0])};
-  });
+  TF_RECORD(op, {x}, {out},
+            [backward](const auto& g, const auto&) { return std::vector<Tensor>{backward(g[0])}; });
 }
 
 }  // namespace
@@ -104,8 +105,10 @@ Tensor transpose(const Tensor& x, const std::optional<IntList>& perm) {
   IntList order(rank);
   for (int i = 0; i < rank; ++i) order[i] = perm ? 0 : rank - 1 - i;
   if (perm) {
-    TF_CHECK_ARG(int(perm->size()) == rank, "transpose: perm must have one entry per axis of "
-                 "the input (rank ", rank, "), got ", perm->size(), " entries");
+    TF_CHECK_ARG(int(perm->size()) == rank,
+                 "transpose: perm must have one entry per axis of "
+                 "the input (rank ",
+                 rank, "), got ", perm->size(), " entries");
     std::vector<bool> seen(rank, false);
     for (int i = 0; i < rank; ++i) {
       const int64_t p = (*perm)[i];
@@ -232,9 +235,8 @@ Tensor concat(const std::vector<Tensor>& values, int64_t axis) {
     start += v.dim(a);
   }
   if (is_floating(first.dtype()))
-    TF_RECORD("concat", values, {out}, [sizes, a](const auto& g, const auto&) {
-      return split(g[0], sizes, a);
-    });
+    TF_RECORD("concat", values, {out},
+              [sizes, a](const auto& g, const auto&) { return split(g[0], sizes, a); });
   return out;
 }
 
@@ -243,8 +245,8 @@ Tensor stack(const std::vector<Tensor>& values, int64_t axis) {
   const Tensor& first = values[0];
   const int rank = first.rank();
   TF_CHECK(axis >= -rank - 1 && axis <= rank, IndexError, "stack: axis ", axis,
-           " is out of range for inputs of rank ", rank, " (expected an axis in [", -rank - 1,
-           ", ", rank, "])");
+           " is out of range for inputs of rank ", rank, " (expected an axis in [", -rank - 1, ", ",
+           rank, "])");
   const int a = int(axis < 0 ? axis + rank + 1 : axis);
   for (size_t i = 0; i < values.size(); ++i) {
     check_same_dtype("stack", first, values[i]);
@@ -264,9 +266,8 @@ Tensor stack(const std::vector<Tensor>& values, int64_t axis) {
       kernels::copy(values[i], Tensor::view_of(out, first.shape(), strides, int64_t(i) * step));
   }
   if (is_floating(first.dtype()))
-    TF_RECORD("stack", values, {out}, [a](const auto& g, const auto&) {
-      return unstack(g[0], std::nullopt, a);
-    });
+    TF_RECORD("stack", values, {out},
+              [a](const auto& g, const auto&) { return unstack(g[0], std::nullopt, a); });
   return out;
 }
 
@@ -292,8 +293,10 @@ std::vector<Tensor> split(const Tensor& x, const IntList& sizes, int64_t axis) {
     known += sizes[i];
   }
   if (unknown >= 0) resolved[unknown] = total - known;
-  TF_CHECK_ARG(unknown >= 0 || known == total, "split: the sizes must add up to the size of "
-               "axis ", a, " (", total, "), got ", known);
+  TF_CHECK_ARG(unknown >= 0 || known == total,
+               "split: the sizes must add up to the size of "
+               "axis ",
+               a, " (", total, "), got ", known);
   std::vector<Tensor> pieces;
   int64_t start = 0;
   for (int64_t size : resolved) {
@@ -301,9 +304,8 @@ std::vector<Tensor> split(const Tensor& x, const IntList& sizes, int64_t axis) {
     start += size;
   }
   if (is_floating(x.dtype()))
-    TF_RECORD("split", {x}, pieces, [a](const auto& g, const auto&) {
-      return std::vector<Tensor>{concat(g, a)};
-    });
+    TF_RECORD("split", {x}, pieces,
+              [a](const auto& g, const auto&) { return std::vector<Tensor>{concat(g, a)}; });
   return pieces;
 }
 
@@ -311,9 +313,10 @@ std::vector<Tensor> split_evenly(const Tensor& x, int64_t num, int64_t axis) {
   TF_CHECK_ARG(x.rank() > 0, "split: cannot split a scalar");
   const int a = normalize_axis(axis, x.rank(), "split");
   TF_CHECK_ARG(num > 0, "split: the number of splits must be positive, got ", num);
-  TF_CHECK_ARG(x.dim(a) % num == 0, "split: number of ways to split should evenly divide the "
-               "split dimension, but got split_dim ", a, " (size = ", x.dim(a),
-               ") and num_split ", num);
+  TF_CHECK_ARG(x.dim(a) % num == 0,
+               "split: number of ways to split should evenly divide the "
+               "split dimension, but got split_dim ",
+               a, " (size = ", x.dim(a), ") and num_split ", num);
   return split(x, IntList(size_t(num), x.dim(a) / num), a);
 }
 
@@ -330,15 +333,14 @@ std::vector<Tensor> unstack(const Tensor& x, std::optional<int64_t> num, int64_t
   for (int64_t i = 0; i < x.dim(a); ++i)
     pieces.push_back(Tensor::view_of(x, shape, strides, x.offset() + i * x.strides()[a]));
   if (is_floating(x.dtype()) && !pieces.empty())
-    TF_RECORD("unstack", {x}, pieces, [a](const auto& g, const auto&) {
-      return std::vector<Tensor>{stack(g, a)};
-    });
+    TF_RECORD("unstack", {x}, pieces,
+              [a](const auto& g, const auto&) { return std::vector<Tensor>{stack(g, a)}; });
   return pieces;
 }
 
 Tensor tile(const Tensor& x, const IntList& multiples) {
-  TF_CHECK_ARG(int(multiples.size()) == x.rank(), "tile: expected multiples of length ",
-               x.rank(), " (the input's rank), got length ", multiples.size());
+  TF_CHECK_ARG(int(multiples.size()) == x.rank(), "tile: expected multiples of length ", x.rank(),
+               " (the input's rank), got length ", multiples.size());
   Dims shape = x.shape();
   for (int i = 0; i < x.rank(); ++i) {
     TF_CHECK_ARG(multiples[i] >= 0, "tile: expected multiples[", i, "] >= 0, but got ",
@@ -359,8 +361,7 @@ Tensor tile(const Tensor& x, const IntList& multiples) {
       const Tensor split_axis = reshape(g, {before, multiples[i], x_shape[i], after});
       Dims summed_shape = g.shape();
       summed_shape[i] = x_shape[i];
-      g = reshape(reduce(ReduceOp::Sum, split_axis, IntList{1}, false),
-                  summed_shape.to_vector());
+      g = reshape(reduce(ReduceOp::Sum, split_axis, IntList{1}, false), summed_shape.to_vector());
     }
     return g;
   });

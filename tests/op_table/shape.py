@@ -32,7 +32,7 @@ def _gather_inputs(axis, index_shape):
 def _ref_gather(params, indices, axis=0, batch_dims=0):
     if batch_dims == 0:
         return np.take(params, indices, axis=axis)
-    return np.stack([np.take(p, i, axis=axis - 1) for p, i in zip(params, indices)])
+    return np.stack([np.take(p, i, axis=axis - 1) for p, i in zip(params, indices, strict=True)])
 
 
 def _getitem_rows():

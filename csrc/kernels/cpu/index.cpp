@@ -22,10 +22,17 @@ void with_indices(const Tensor& indices, Fn&& fn) {
 // Moves one element (or row) of `bytes` bytes; the common sizes become single loads/stores.
 inline void copy_bytes(char* dst, const char* src, size_t bytes) {
   switch (bytes) {
-    case 1: *dst = *src; return;
-    case 4: std::memcpy(dst, src, 4); return;
-    case 8: std::memcpy(dst, src, 8); return;
-    default: std::memcpy(dst, src, bytes);
+    case 1:
+      *dst = *src;
+      return;
+    case 4:
+      std::memcpy(dst, src, 4);
+      return;
+    case 8:
+      std::memcpy(dst, src, 8);
+      return;
+    default:
+      std::memcpy(dst, src, bytes);
   }
 }
 
