@@ -123,4 +123,32 @@ Tensor linspace(const Tensor& start, const Tensor& stop, int64_t num, int64_t ax
   return where(binary(BinaryOp::Equal, i, host_scalar(0, dtype)), s, where(last, e, inside));
 }
 
+Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Tensor& off,
+               int64_t axis) {
+  TF_CHECK_ARG(is_integer(indices.dtype()), "one_hot: indices must be int32 or int64, got ",
+               dtype_name(indices.dtype()));
+  TF_CHECK_ARG(depth >= 0, "one_hot: depth must be non-negative, got ", depth);
+  TF_CHECK_ARG(on.rank() == 0 && off.rank() == 0,
+               "one_hot: on_value and off_value must be "
+               "scalars, got shapes ",
+               shape_str(on.shape()), " and ", shape_str(off.shape()));
+  check_same_dtype("one_hot", on, off);
+  const int rank = indices.rank();
+  TF_CHECK(axis >= -1 && axis <= rank, IndexError, "one_hot: expected axis to be -1 or in [0, ",
+           rank, "], got ", axis);
+  const int a = axis < 0 ? rank : int(axis);
+  Dims shape = indices.shape();
+  shape.insert(a, depth);
+  Tensor out = Tensor::empty(shape, on.dtype(), indices.device());
+  if (out.numel() > 0) {
+    int64_t outer = 1;
+    for (int d = 0; d < a; ++d) outer *= indices.dim(d);
+    const int64_t inner = indices.numel() / outer;
+    const Dims view_shape{outer, depth, inner};
+    kernels::one_hot(contiguous(indices), on, off,
+                     Tensor::view_of(out, view_shape, contiguous_strides(view_shape), 0));
+  }
+  return out;
+}
+
 }  // namespace tapeflow::ops

@@ -1,5 +1,5 @@
-// Creation ops: fills, eye, range and linspace, with TensorFlow's dtype rules and errors.
-// Sizes are validated before anything is allocated: negative sizes raise
+// Creation ops: fills, eye, range, linspace and one_hot, with TensorFlow's dtype rules and
+// errors. Sizes are validated before anything is allocated: negative sizes raise
 // InvalidArgumentError, sizes too large to allocate ResourceExhaustedError.
 #pragma once
 #include <optional>
@@ -23,5 +23,11 @@ Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta);
 // `num` evenly spaced values from start to stop (both included) along a new axis `axis`;
 // start and stop are float tensors that broadcast together.
 Tensor linspace(const Tensor& start, const Tensor& stop, int64_t num, int64_t axis);
+
+// indices.shape with `depth` inserted at `axis` (-1: last): on where the index equals the
+// position, off elsewhere (an index outside [0, depth) gives all off). on and off are 0-d
+// tensors of one dtype, the output's.
+Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Tensor& off,
+               int64_t axis);
 
 }  // namespace tapeflow::ops

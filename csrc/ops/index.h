@@ -1,4 +1,4 @@
-// Indexing ops: NumPy-style __getitem__, gather (and its transpose, scatter_sum), one_hot.
+// Indexing ops: NumPy-style __getitem__, gather and its transpose, scatter_sum.
 // Index tensors are int32 or int64 (masks bool); every index value is checked before a kernel
 // reads memory.
 #pragma once
@@ -35,11 +35,5 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
 // dim_size, zero except for the sums of `updates` rows sent to each index.
 Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis, int64_t batch_dims,
                    int64_t dim_size);
-
-// indices.shape with `depth` inserted at `axis` (-1: last): on where the index equals the
-// position, off elsewhere (an index outside [0, depth) gives all off). on and off are 0-d
-// tensors of one dtype, the output's.
-Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Tensor& off,
-               int64_t axis);
 
 }  // namespace tapeflow::ops

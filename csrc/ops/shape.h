@@ -1,4 +1,5 @@
-// Shape ops, with TensorFlow's semantics and errors. Views share the input's storage (no copy):
+// Shape ops (ops/shape.cpp: views and sizes; ops/join.cpp: concat, stack, tile, split,
+// unstack), with TensorFlow's semantics and errors. Views share the input's storage (no copy):
 // reshape (when the strides allow), transpose, expand_dims, squeeze, broadcast_to, reverse,
 // identity, split and unstack. concat, stack and tile copy. Every dtype is accepted.
 // Bad axes raise IndexError; bad shapes and sizes InvalidArgumentError.
