@@ -30,7 +30,17 @@ Tensor to_tensor(py::handle obj) {
 }
 
 bool is_tensor_like(py::handle obj) {
+  PyObject* p = obj.ptr();
+  if (PyLong_CheckExact(p) || PyList_CheckExact(p) || PyTuple_CheckExact(p) || p == Py_None)
+    return false;  // the common arguments, without an attribute lookup
   return py::isinstance<Tensor>(obj) || py::hasattr(obj, "__tf_tensor__");
+}
+
+int64_t exact_int(PyObject* p, const char* what) {
+  int overflow = 0;
+  const long long value = PyLong_AsLongLongAndOverflow(p, &overflow);
+  TF_CHECK_ARG(!overflow, what, " ", describe(p), " does not fit in int64");
+  return value;
 }
 
 int64_t read_int(const Tensor& t, int64_t i) {
@@ -41,6 +51,7 @@ int64_t read_int(const Tensor& t, int64_t i) {
 
 // A Python int, NumPy integer or 0-d integer tensor; bools and floats raise TypeError.
 int64_t to_int(py::handle obj, const char* what) {
+  if (PyLong_CheckExact(obj.ptr())) return exact_int(obj.ptr(), what);
   if (is_tensor_like(obj)) {
     const Tensor t = to_tensor(obj);
     TF_CHECK(is_integer(t.dtype()) && t.rank() == 0, TypeError, what,
@@ -55,11 +66,8 @@ int64_t to_int(py::handle obj, const char* what) {
     throw TypeError(str_cat(what, " must be an integer, got ", Py_TYPE(obj.ptr())->tp_name, " ",
                             describe(obj)));
   }
-  int overflow = 0;
-  const long long value = PyLong_AsLongLongAndOverflow(index, &overflow);
-  Py_DECREF(index);
-  TF_CHECK_ARG(!overflow, what, " ", describe(obj), " does not fit in int64");
-  return value;
+  const py::object owned = py::reinterpret_steal<py::object>(index);
+  return exact_int(owned.ptr(), what);
 }
 
 // A list/tuple/TensorShape/array of integers or a 0-d/1-D integer tensor.
@@ -71,6 +79,15 @@ IntList to_int_list(py::handle obj, const char* what) {
                  " must be a 1-D integer tensor, got a ", dtype_name(t.dtype()),
                  " tensor of shape ", shape_str(t.shape()));
     for (int64_t i = 0; i < t.numel(); ++i) values.push_back(read_int(t, i));
+    return values;
+  }
+  if (PyList_CheckExact(obj.ptr()) || PyTuple_CheckExact(obj.ptr())) {
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(obj.ptr());
+    PyObject** items = PySequence_Fast_ITEMS(obj.ptr());
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      TF_CHECK_ARG(items[i] != Py_None, what, " must be fully known, got ", describe(obj));
+      values.push_back(to_int(items[i], what));
+    }
     return values;
   }
   TF_CHECK(PySequence_Check(obj.ptr()) && !py::isinstance<py::str>(obj), TypeError, what,
@@ -101,6 +118,19 @@ std::optional<int64_t> slice_bound(py::handle obj) {
   return int64_t(value);
 }
 
+// A non-empty list of Python ints as an int64 tensor (the common x[[2, 0]]), without the
+// round trip through NumPy; an undefined Tensor for anything else.
+Tensor flat_int_list(PyObject* list) {
+  if (!PyList_CheckExact(list) || PyList_GET_SIZE(list) == 0) return Tensor();
+  const Py_ssize_t n = PyList_GET_SIZE(list);
+  for (Py_ssize_t i = 0; i < n; ++i)
+    if (!PyLong_CheckExact(PyList_GET_ITEM(list, i))) return Tensor();
+  Tensor t = Tensor::empty(Dims{int64_t(n)}, DType::Int64);
+  for (Py_ssize_t i = 0; i < n; ++i)
+    t.data<int64_t>()[i] = exact_int(PyList_GET_ITEM(list, i), "index");
+  return t;
+}
+
 [[noreturn]] void bad_index(py::handle obj) {
   throw TypeError(
       str_cat("only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
@@ -129,9 +159,9 @@ IndexItem to_index_item(py::handle obj) {
   } else if (!is_tensor_like(obj) && PyIndex_Check(obj.ptr()) && !PySequence_Check(obj.ptr())) {
     item.index = to_int(obj, "index");  // NumPy integers and other __index__ objects
   } else {
-    Tensor t;
+    Tensor t = flat_int_list(obj.ptr());
     try {
-      t = to_tensor(obj);
+      if (!t.defined()) t = to_tensor(obj);
     } catch (const py::error_already_set&) {
       bad_index(obj);
     }

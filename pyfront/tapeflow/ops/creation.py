@@ -25,7 +25,9 @@ def _t(x):
 
 def _dims(shape):
     """A shape argument; a single int means a 1-D shape, as TensorFlow reads it."""
-    if isinstance(shape, numbers.Integral) and not isinstance(shape, builtins.bool):
+    if type(shape) is int or (
+        isinstance(shape, numbers.Integral) and not isinstance(shape, builtins.bool)
+    ):
         return [shape]
     return shape
 
@@ -85,6 +87,7 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dtypes.float32, nam
     return _C.eye(num_rows, num_columns, batch_shape, _dtypes.as_dtype(dtype)._c)
 
 
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _RANGE_ORDER = (_dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64)
 
 
@@ -95,8 +98,12 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001  
         start, limit = 0, start
     if dtype is not None:
         dtype = _dtypes.as_dtype(dtype)
+    args = (start, limit, delta)
+    if dtype is None and all(type(a) is int for a in args):  # the common tf.range(n)
+        if all(_INT32_MIN <= a <= _INT32_MAX for a in args):
+            return _C.range(*[_C.scalar_int(a, _C.DType.int32) for a in args])
     args = [a if isinstance(a, Tensor) else convert_to_tensor(a, dtype=dtype)
-            for a in (start, limit, delta)]
+            for a in args]
     kinds = [_dtypes.from_c(a._dtype) for a in args]
     if dtype is None:
         for k in kinds:
