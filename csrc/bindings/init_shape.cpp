@@ -154,7 +154,11 @@ IndexItem to_index_item(py::handle obj) {
     int overflow = 0;
     item.index = PyLong_AsLongLongAndOverflow(obj.ptr(), &overflow);
     TF_CHECK(!overflow, IndexError, "index ", describe(obj), " is out of bounds");
-  } else if (PyBool_Check(obj.ptr()) || PyFloat_Check(obj.ptr()) || PyUnicode_Check(obj.ptr())) {
+  } else if (PyBool_Check(obj.ptr())) {
+    throw TypeError(
+        "a boolean scalar index (True/False) is not supported; use a boolean mask "
+        "tensor of rank >= 1");
+  } else if (PyFloat_Check(obj.ptr()) || PyUnicode_Check(obj.ptr())) {
     bad_index(obj);
   } else if (!is_tensor_like(obj) && PyIndex_Check(obj.ptr()) && !PySequence_Check(obj.ptr())) {
     item.index = to_int(obj, "index");  // NumPy integers and other __index__ objects
@@ -166,7 +170,9 @@ IndexItem to_index_item(py::handle obj) {
       bad_index(obj);
     }
     if (t.dtype() == DType::Bool) {
-      TF_CHECK(t.rank() > 0, TypeError, "a 0-d boolean index is not supported");
+      TF_CHECK(t.rank() > 0, TypeError,
+               "a boolean scalar index is not supported; use a "
+               "boolean mask tensor of rank >= 1");
       item.kind = Kind::Mask;
     } else if (is_integer(t.dtype()) && t.rank() == 0) {
       item.index = read_int(t, 0);
@@ -176,7 +182,10 @@ IndexItem to_index_item(py::handle obj) {
       item.kind = Kind::Array;
       t = Tensor::empty(t.shape(), DType::Int64);
     } else {
-      bad_index(obj);
+      throw IndexError(
+          str_cat("arrays used as indices must be of integer (or boolean) type, "
+                  "got ",
+                  dtype_name(t.dtype())));
     }
     item.tensor = t;
   }

@@ -4,9 +4,10 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/gemm.h"
 #include "kernels/cpu/index.h"
-#include "kernels/cpu/reduce.h"
 #include "kernels/cpu/random.h"
+#include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::kernels {
@@ -55,6 +56,13 @@ inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
 }
 
 // --- gemm (kernels/cpu/gemm.h) ---
+// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
+inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
+  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out));
+}
+inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
+  TF_BACKEND_CALL(out, "matmul", gemm_reference(a, b, out));
+}
 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
 inline void gather(const Tensor& params, const Tensor& indices, const cpu::GatherDims& d,

@@ -189,6 +189,22 @@ Tensor array_indices(const Tensor& indices, int64_t n, int axis) {
                binary(BinaryOp::Add, packed, scalar_like(double(n), packed)), packed);
 }
 
+struct Advanced {
+  const IndexItem* item;
+  int view_dim;  // the first view axis it indexes
+  int rank;      // how many view axes it indexes (a mask's rank, else 1)
+};
+
+// Positions along the item's axes (merged, of total size `size`): an array's indices with
+// negatives wrapped, or the flat positions of a mask's true elements (1-D int64).
+Tensor advanced_positions(const Advanced& a, int64_t size) {
+  if (a.item->kind == Kind::Array) return array_indices(a.item->tensor, size, a.view_dim);
+  const Tensor mask = contiguous(a.item->tensor);
+  Tensor positions = Tensor::empty(Dims{kernels::count_true(mask)}, DType::Int64, mask.device());
+  if (positions.numel() > 0) kernels::true_positions(mask, positions);
+  return positions;
+}
+
 }  // namespace
 
 Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
@@ -202,16 +218,14 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
       ++consumed;
     }
   }
-  // Where the advanced (array or mask) item sits in the view, and the span of key positions
-  // holding ints and it (NumPy's adjacency rule).
-  int advanced = -1, view_dim = 0, first = -1, last = -1;
+  // The advanced (array or mask) items, where their axes sit in the view, and whether the
+  // ints and advanced items are adjacent in the key (NumPy then keeps their place).
+  std::vector<Advanced> advanced;
+  int view_dim = 0, first = -1, last = -1;
   for (int k = 0; k < int(key.size()); ++k) {
     const Kind kind = key[k].kind;
     if (kind == Kind::Array || kind == Kind::Mask) {
-      TF_CHECK(advanced < 0, UnimplementedError,
-               "getitem: indexing with more than one integer "
-               "array or boolean mask is not supported; index one axis at a time");
-      advanced = view_dim;
+      advanced.push_back({&key[k], view_dim, kind == Kind::Mask ? key[k].tensor.rank() : 1});
     }
     if (kind == Kind::Array || kind == Kind::Mask || kind == Kind::Int) {
       if (first < 0) first = k;
@@ -224,43 +238,79 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key) {
     else if (kind != Kind::Int)
       ++view_dim;
   }
-  Tensor view = view_forward(x, key);
-  if (advanced < 0) return view;
+  const Tensor view = view_forward(x, key);
+  if (advanced.empty()) return view;
   bool adjacent = true;
-  for (int k = first; k <= last; ++k) {
-    const Kind kind = key[k].kind;
-    adjacent &= kind == Kind::Array || kind == Kind::Mask || kind == Kind::Int;
-  }
-  Tensor result;
-  int result_rank = 1;
-  const IndexItem* item = nullptr;
-  for (const IndexItem& it : key)
-    if (it.kind == Kind::Array || it.kind == Kind::Mask) item = &it;
-  if (item->kind == Kind::Mask) {
-    // Merge the masked axes into one, then gather the positions of the true elements.
-    const int k = item->tensor.rank();
+  for (int k = first; k <= last; ++k)
+    adjacent &= key[k].kind == Kind::Array || key[k].kind == Kind::Mask || key[k].kind == Kind::Int;
+
+  Tensor result;  // the selected positions' dimensions sit at [at, at + selected_rank)
+  int at = 0, selected_rank = 0;
+  if (advanced.size() == 1) {  // one gather along the item's (merged) axes, no transposes
+    const Advanced& a = advanced[0];
+    at = a.view_dim;
     IntList merged;
     for (int d = 0; d < view.rank(); ++d) {
-      if (d > advanced && d < advanced + k)
+      if (d > a.view_dim && d < a.view_dim + a.rank)
         merged.back() *= view.dim(d);
       else
         merged.push_back(view.dim(d));
     }
-    const Tensor mask = contiguous(item->tensor);
-    Tensor positions = Tensor::empty(Dims{kernels::count_true(mask)}, DType::Int64, mask.device());
-    if (positions.numel() > 0) kernels::true_positions(mask, positions);
-    result = gather(reshape(view, merged), positions, advanced, 0);
+    const Tensor positions = advanced_positions(a, merged[a.view_dim]);
+    selected_rank = positions.rank();
+    result = gather(a.rank == 1 ? view : reshape(view, merged), positions, a.view_dim, 0);
   } else {
-    result_rank = item->tensor.rank();
-    result = gather(view, array_indices(item->tensor, view.dim(advanced), advanced), advanced, 0);
+    // Move every advanced axis to the front (in key order), merge them into one axis and
+    // gather the flat positions sum(index_i * stride_i), the indices broadcast together.
+    IntList perm, flat_shape{1};
+    std::vector<bool> is_advanced(view.rank(), false);
+    std::vector<int64_t> sizes;
+    for (const Advanced& a : advanced) {
+      int64_t size = 1;
+      for (int d = a.view_dim; d < a.view_dim + a.rank; ++d) {
+        perm.push_back(d), is_advanced[d] = true, size *= view.dim(d);
+      }
+      sizes.push_back(size);
+      flat_shape[0] *= size;
+    }
+    for (int d = 0; d < view.rank(); ++d)
+      if (!is_advanced[d]) perm.push_back(d), flat_shape.push_back(view.dim(d));
+    Tensor flat_index;
+    int64_t stride = flat_shape[0];
+    for (size_t i = 0; i < advanced.size(); ++i) {
+      stride = sizes[i] == 0 ? 0 : stride / sizes[i];
+      const Tensor positions = cast(advanced_positions(advanced[i], sizes[i]), DType::Int64);
+      const Tensor term =
+          stride == 1 ? positions
+                      : binary(BinaryOp::Mul, positions, scalar_like(double(stride), positions));
+      if (flat_index.defined()) {
+        try {
+          broadcast_shapes(flat_index.shape(), term.shape(), "getitem");
+        } catch (const InvalidArgumentError&) {
+          throw IndexError(
+              str_cat("shape mismatch: indexing arrays could not be broadcast "
+                      "together with shapes ",
+                      shape_str(flat_index.shape()), " ", shape_str(term.shape())));
+        }
+        flat_index = binary(BinaryOp::Add, flat_index, term);
+      } else {
+        flat_index = term;
+      }
+    }
+    selected_rank = flat_index.rank();
+    result = gather(reshape(transpose(view, perm), flat_shape), flat_index, 0, 0);
   }
-  if (adjacent || advanced == 0) return result;
-  // NumPy puts the gathered dimensions first when ints and the array are not adjacent.
-  IntList perm;
-  for (int d = advanced; d < advanced + result_rank; ++d) perm.push_back(d);
+  // NumPy's placement: where the first advanced axis was when ints and advanced items are
+  // adjacent in the key, else first.
+  const int target = adjacent ? advanced[0].view_dim : 0;
+  if (target == at) return result;
+  IntList order;
   for (int d = 0; d < result.rank(); ++d)
-    if (d < advanced || d >= advanced + result_rank) perm.push_back(d);
-  return transpose(result, perm);
+    if (d < at || d >= at + selected_rank) order.push_back(d);
+  IntList moved(order.begin(), order.begin() + std::min<size_t>(target, order.size()));
+  for (int d = at; d < at + selected_rank; ++d) moved.push_back(d);
+  moved.insert(moved.end(), order.begin() + std::min<size_t>(target, order.size()), order.end());
+  return transpose(result, moved);
 }
 
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims) {
