@@ -80,7 +80,8 @@ def test_gradient_is_the_adjoint(case, shapes, rng):
     lambda x: tf.transpose(x),
     lambda x: tf.reshape(x, [-1]),
     lambda x: tf.stack(tf.unstack(x, axis=1)),
-], ids=["slice", "array", "mask", "two_arrays", "gather", "concat", "transpose", "reshape", "unstack"])
+], ids=["slice", "array", "mask", "two_arrays", "gather", "concat", "transpose", "reshape",
+        "unstack"])
 def test_second_order_the_backward_pass_is_recorded(fn, rng):
     """The gradient of <d/dx (w . f(x)), v> with respect to w is f(v): the backward pass of each
     op is built from recorded ops."""

@@ -1,4 +1,5 @@
-// Indexing ops: NumPy-style __getitem__, gather and its transpose, scatter_sum.
+// Indexing ops: NumPy-style __getitem__ (ops/getitem.cpp), gather and its transpose,
+// scatter_sum (ops/index.cpp).
 // Index tensors are int32 or int64 (masks bool); every index value is checked before a kernel
 // reads memory.
 #pragma once
@@ -21,10 +22,10 @@ struct IndexItem {
 
 // x[key] with NumPy semantics: ints drop their axis (IndexError when out of bounds), slices
 // clamp and may step backwards, Ellipsis fills in full slices, NewAxis inserts a size-1 axis.
-// Without Array/Mask items the result is a view of x. One Array item gathers along its axis
-// (negative indices count from the end); a Mask item of rank k selects the true positions
-// of k axes. As in NumPy, when ints and the array are not adjacent, the gathered dimensions
-// come first. More than one Array/Mask item raises UnimplementedError.
+// Without Array/Mask items the result is a view of x. Array items (negative indices count
+// from the end) and Mask items (a rank-k mask selects the true positions of k axes) are
+// gathered, a copy: their index shapes broadcast together, and the selected dimensions stand
+// where the first one was when ints and advanced items are adjacent in the key, else first.
 Tensor getitem(const Tensor& x, const std::vector<IndexItem>& key);
 
 // out = params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:], taking

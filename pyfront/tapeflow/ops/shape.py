@@ -128,7 +128,8 @@ def rank(input, name=None):  # noqa: A002
 
 def getitem(tensor, key):
     """``tensor[key]`` with NumPy's rules (installed as Tensor.__getitem__): ints, slices,
-    ``...``, ``None`` (tf.newaxis), one integer array (gathers) or one boolean mask."""
+    ``...``, ``None`` (tf.newaxis), integer arrays (gathered, broadcast together) and boolean
+    masks."""
     return _C.getitem(_t(tensor), key)
 
 
