@@ -69,39 +69,33 @@ inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) 
 }
 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
-inline void gather(const Tensor& params, const Tensor& indices, int64_t batch, int64_t outer,
-                   int64_t axis_size, int64_t inner, const Tensor& out) {
-  TF_BACKEND_CALL(out, "gather", gather(params, indices, batch, outer, axis_size, inner, out));
+inline void gather(const Tensor& params, const Tensor& indices, const cpu::GatherDims& d,
+                   const Tensor& out) {
+  TF_BACKEND_CALL(out, "gather", gather(params, indices, d, out));
 }
-inline void one_hot(const Tensor& indices, int64_t outer, int64_t depth, int64_t inner,
-                    const Tensor& on, const Tensor& off, const Tensor& out) {
-  TF_BACKEND_CALL(out, "one_hot", one_hot(indices, outer, depth, inner, on, off, out));
+inline void scatter_sum(const Tensor& updates, const Tensor& indices, const cpu::GatherDims& d,
+                        const Tensor& out) {
+  TF_BACKEND_CALL(out, "scatter_sum", scatter_sum(updates, indices, d, out));
 }
-inline void range_int(int64_t start, int64_t delta, const Tensor& out) {
-  TF_BACKEND_CALL(out, "range", range_int(start, delta, out));
+inline cpu::OutOfRange find_out_of_range(const Tensor& indices, int64_t lo, int64_t hi) {
+  if (indices.device().is_cpu()) return cpu::find_out_of_range(indices, lo, hi);
+  no_backend(indices, "find_out_of_range");
 }
-inline void range_float(double start, double delta, const Tensor& out) {
-  TF_BACKEND_CALL(out, "range", range_float(start, delta, out));
+inline void one_hot(const Tensor& indices, const Tensor& on, const Tensor& off,
+                    const Tensor& out) {
+  TF_BACKEND_CALL(out, "one_hot", one_hot(indices, on, off, out));
 }
-inline void linspace(const Tensor& start, const Tensor& stop, int64_t outer, int64_t num,
-                     int64_t inner, const Tensor& out) {
-  TF_BACKEND_CALL(out, "linspace", linspace(start, stop, outer, num, inner, out));
+inline void tile(const Tensor& x, const Tensor& out) { TF_BACKEND_CALL(out, "tile", tile(x, out)); }
+inline void fill_range(const Tensor& start, const Tensor& delta, const Tensor& out) {
+  TF_BACKEND_CALL(out, "range", fill_range(start, delta, out));
 }
-inline void eye(int64_t batch, int64_t rows, int64_t cols, const Tensor& out) {
-  TF_BACKEND_CALL(out, "eye", eye(batch, rows, cols, out));
-}
-inline int64_t normalize_indices(const Tensor& indices, int64_t size, bool allow_negative,
-                                 const Tensor& out, int64_t* bad_value) {
-  if (out.device().is_cpu())
-    return cpu::normalize_indices(indices, size, allow_negative, out, bad_value);
-  no_backend(out, "normalize_indices");
-}
+inline void eye(const Tensor& out) { TF_BACKEND_CALL(out, "eye", eye(out)); }
 inline int64_t count_true(const Tensor& mask) {
   if (mask.device().is_cpu()) return cpu::count_true(mask);
   no_backend(mask, "count_true");
 }
-inline void nonzero(const Tensor& mask, const Tensor& out) {
-  TF_BACKEND_CALL(out, "nonzero", nonzero(mask, out));
+inline void true_positions(const Tensor& mask, const Tensor& out) {
+  TF_BACKEND_CALL(out, "true_positions", true_positions(mask, out));
 }
 
 // --- random (kernels/cpu/random.h) ---

@@ -1,43 +1,51 @@
-// Shape ops. Views (no copy, sharing the input's storage): reshape (when strides allow),
-// transpose, expand_dims, squeeze, broadcast_to, identity. Copies: concat, stack, unstack,
-// split, tile, reverse. Axes follow Python's convention (negative counts from the end);
-// a bad axis raises IndexError, a bad size InvalidArgumentError.
+// Shape ops (ops/shape.cpp: views and sizes; ops/join.cpp: concat, stack, tile, split,
+// unstack), with TensorFlow's semantics and errors. Views share the input's storage (no copy):
+// reshape (when the strides allow), transpose, expand_dims, squeeze, broadcast_to, reverse,
+// identity, split and unstack. concat, stack and tile copy. Every dtype is accepted.
+// Bad axes raise IndexError; bad shapes and sizes InvalidArgumentError.
 #pragma once
+#include <optional>
 #include <vector>
 
 #include "core/tensor.h"
 
 namespace tapeflow::ops {
 
-// `shape` may hold one -1, inferred from the element count. A view when t's strides allow it
-// (always for contiguous t), else a contiguous copy viewed with the new shape.
-Tensor reshape(const Tensor& t, const std::vector<int64_t>& shape);
-// out.shape[i] = t.shape[perm[i]]; an empty perm reverses the axes.
-Tensor transpose(const Tensor& t, const std::vector<int64_t>& perm);
-// Inserts a size-1 axis at `axis`, which lies in [-rank-1, rank].
-Tensor expand_dims(const Tensor& t, int64_t axis);
-// Removes the listed size-1 axes, or every size-1 axis when `axes` is empty.
-Tensor squeeze(const Tensor& t, const std::vector<int64_t>& axes);
-// A zero-stride view of t broadcast (NumPy rules) to `shape`.
-Tensor broadcast_to(const Tensor& t, const std::vector<int64_t>& shape);
-// A new tensor value (new id) viewing t's storage with t's geometry.
-Tensor identity(const Tensor& t);
-// t's shape as a 1-D int32 or int64 tensor.
-Tensor shape_of(const Tensor& t, DType out_type);
+using IntList = std::vector<int64_t>;
 
-// values (each (..., n_i, ...)) joined along `axis` -> (..., sum n_i, ...).
+// `shape` may hold one -1, inferred from the element count. A view when x's strides allow it
+// (always for a contiguous x), else a contiguous copy.
+Tensor reshape(const Tensor& x, const IntList& shape);
+// out.dim(i) = x.dim(perm[i]); perm defaults to reversing the axes.
+Tensor transpose(const Tensor& x, const std::optional<IntList>& perm);
+// Inserts a dimension of size 1 at `axis`, in [-rank - 1, rank].
+Tensor expand_dims(const Tensor& x, int64_t axis);
+// Drops the given size-1 axes (all of them when nullopt); a listed axis of size != 1 raises.
+Tensor squeeze(const Tensor& x, const std::optional<IntList>& axes);
+// x broadcast (NumPy rules, zero strides) to exactly `shape`.
+Tensor broadcast_to(const Tensor& x, const IntList& shape);
+// x with the listed axes reversed (negative strides).
+Tensor reverse(const Tensor& x, const IntList& axes);
+// The same values under a new tensor id (a view); gradients pass through unchanged.
+Tensor identity(const Tensor& x);
+
+// Joins tensors of one rank >= 1 and dtype along `axis`; other dimensions must agree.
 Tensor concat(const std::vector<Tensor>& values, int64_t axis);
-// values (each of one shape S) -> S with a new axis of size len(values) at `axis`.
+// Joins tensors of one shape along a new axis in [-rank - 1, rank].
 Tensor stack(const std::vector<Tensor>& values, int64_t axis);
-// The inverse of stack: t.shape[axis] views with that axis removed (no copy).
-std::vector<Tensor> unstack(const Tensor& t, int64_t axis);
-// Views of consecutive pieces of t along `axis` with the given sizes (one may be -1).
-std::vector<Tensor> split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t axis);
-// t split into `num` equal pieces along `axis` (the size must divide evenly).
-std::vector<Tensor> split_even(const Tensor& t, int64_t num, int64_t axis);
-// out.shape[i] = t.shape[i] * multiples[i], t repeated along each axis.
-Tensor tile(const Tensor& t, const std::vector<int64_t>& multiples);
-// t with the listed axes reversed (a copy).
-Tensor reverse(const Tensor& t, const std::vector<int64_t>& axes);
+// Views of consecutive pieces of x along `axis` of the given sizes (one may be -1).
+std::vector<Tensor> split(const Tensor& x, const IntList& sizes, int64_t axis);
+// `num` equal pieces; x.dim(axis) must be divisible by num.
+std::vector<Tensor> split_evenly(const Tensor& x, int64_t num, int64_t axis);
+// The x.dim(axis) slices of x along `axis` (views, that axis dropped); num, when given,
+// must equal x.dim(axis).
+std::vector<Tensor> unstack(const Tensor& x, std::optional<int64_t> num, int64_t axis);
+// out.dim(i) = x.dim(i) * multiples[i], x repeated along each axis.
+Tensor tile(const Tensor& x, const IntList& multiples);
+
+// x's shape as a 1-D tensor, its element count and rank as 0-d tensors (int32 or int64).
+Tensor shape_of(const Tensor& x, DType out_type);
+Tensor size_of(const Tensor& x, DType out_type);
+Tensor rank_of(const Tensor& x);
 
 }  // namespace tapeflow::ops

@@ -1,8 +1,9 @@
-"""Op-table rows for the creation ops (inputs, where any, are the fill or endpoint values)."""
+"""Op-table rows for the creation ops (inputs, where any, are the fill or endpoint values).
+linspace is also differentiable in its endpoints (the *_grad rows)."""
 
 import numpy as np
-import tapeflow as tf
 
+import tapeflow as tf
 from op_table import UNARY_SHAPES, OpCase
 
 ALL = ("float32", "float64", "int32", "int64", "bool")
@@ -49,4 +50,10 @@ CASES = [
            grad=False),
     OpCase("linspace_axis0", lambda a, b: tf.linspace(a, b, 4), lambda a, b: np.linspace(a, b, 4),
            (((3,), (3,)), ((2, 3), (2, 1))), make_inputs=_endpoints, grad=False),
+    OpCase("linspace_grad", lambda s, e: tf.linspace(s, e, 7), lambda s, e: np.linspace(s, e, 7),
+           (((), ()), ((3,), (3,)), ((2, 1), (3,)), ((0,), ()))),
+    OpCase("linspace_grad_axis-1", lambda s, e: tf.linspace(s, e, 4, axis=-1),
+           lambda s, e: np.linspace(s, e, 4, axis=-1), (((), ()), ((3,), ()), ((2, 3), (2, 3)))),
+    OpCase("linspace_grad_num1", lambda s, e: tf.linspace(s, e, 1),
+           lambda s, e: np.linspace(s, e, 1), (((), ()), ((3,), (3,)))),
 ]

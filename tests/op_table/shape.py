@@ -1,9 +1,10 @@
-"""Op-table rows for the shape and indexing family (views and copies)."""
+"""Op-table rows for the shape and indexing family (views and copies), on every dtype; the
+getitem[...] rows evaluate the same key with NumPy."""
 
 import numpy as np
-import tapeflow as tf
 
-from op_table import UNARY_SHAPES, OpCase
+import tapeflow as tf
+from op_table import UNARY_SHAPES, OpCase, random_array
 
 ALL = ("float32", "float64", "int32", "int64", "bool")
 
@@ -30,7 +31,6 @@ def _tile_multiples(rank):
 def _gather_inputs(axis, batch_dims=0, index_shape=(5,)):
     """params of the case dtype; int32 indices in range for `axis`."""
     def make(rng, shapes, dtype):
-        from op_table import random_array
         params = random_array(rng, shapes[0], dtype)
         size = shapes[0][axis]
         idx_shape = tuple(shapes[0][:batch_dims]) + index_shape
@@ -56,6 +56,54 @@ def _np_one_hot(indices, depth=5, axis=-1, on=1.0, off=0.0):
     hot = np.arange(depth) == indices[..., None]
     out = np.where(hot, on, off)
     return np.moveaxis(out, -1, axis if axis >= 0 else indices.ndim + 1 + axis)
+
+
+def _row(name, fn, ref, shapes, **kw):
+    return OpCase(name, fn, ref, shapes, dtypes=kw.pop("dtypes", ALL), **kw)
+
+
+def _getitem_rows():
+    """(label, key, shapes): NumPy evaluates the same key on the same values."""
+    table = [
+        ("int", 1, ((3,), (3, 5), (2, 3, 4))),
+        ("negative_int", -1, ((7,), (3, 5))),
+        ("int_int", (1, -2), ((3, 5), (2, 3, 4))),
+        ("slice", slice(1, None), ((7,), (3, 5), (0, 3))),
+        ("slice_step", slice(None, None, 2), ((7,), (33, 4), (1025,))),
+        ("negative_step", slice(None, None, -1), ((7,), (3, 5), (0,))),
+        ("negative_step_bounds", slice(-2, 0, -2), ((7,), (33, 4))),
+        ("clamped_slice", slice(-100, 100), ((7,), (3, 5))),
+        ("empty_slice", slice(3, 1), ((7,), (3, 5))),
+        ("two_slices", (slice(None, -1), slice(1, None, 3)), ((3, 5), (33, 4), (2, 0, 3))),
+        ("ellipsis", (Ellipsis, 0), ((3, 5), (2, 3, 4), (2, 3, 4, 5))),
+        ("ellipsis_middle", (0, Ellipsis, slice(None, None, -2)), ((2, 3, 4), (2, 3, 4, 5))),
+        ("newaxis", (None, slice(None), None), ((7,), (3, 5))),
+        ("scalar_newaxis", (None, Ellipsis), ((), (7,))),
+        ("full", Ellipsis, ((), (3, 5))),
+        ("int_newaxis_slice", (1, None, slice(None, 2)), ((3, 5), (2, 3, 4))),
+        ("list_index", [2, 0, -1, 0], ((7,), (3, 5), (4, 3, 2))),
+        ("array_second_axis", (slice(None), [1, 0]), ((3, 5), (2, 3, 4), (1, 7))),
+        ("array_2d", np.array([[0, 1], [1, 0]]), ((3, 5), (2, 3, 4))),
+        ("int_slice_array", (0, slice(None), [1, 0, 1]), ((2, 3, 4), (2, 3, 4, 5))),
+        ("slice_int_array", (slice(None, None, -1), 1, [0, 0]), ((2, 3, 4), (2, 3, 4, 5))),
+        ("newaxis_array", (None, [1, 0]), ((3, 5),)),
+        ("empty_list", [], ((7,), (3, 5))),
+        ("two_arrays", ([0, 2, 1], [1, 0, -1]), ((3, 5), (4, 3, 2))),
+        ("arrays_broadcast", ([[0], [2]], slice(None), [1, 0, 1]), ((3, 4, 2), (3, 2, 2, 5))),
+        ("array_and_mask", ([1, 0], np.array([True, False, True])), ((2, 3), (3, 3, 4))),
+    ]
+    rows = []
+    for label, key, shapes in table:
+        rows.append(_row(f"getitem[{label}]", lambda x, key=key: x[key],
+                         lambda x, key=key: x[key], tuple((s,) for s in shapes)))
+    # A boolean mask over the first one or two axes, drawn with the values.
+    def mask_inputs(rng, shapes, dtype):
+        x = random_array(rng, shapes[0], dtype)
+        return [x, rng.random(shapes[1]) < 0.5]
+    rows.append(_row("getitem[mask]", lambda x, m: x[m], lambda x, m: x[m],
+                     (((7,), (7,)), ((3, 5), (3,)), ((3, 5), (3, 5)), ((2, 3, 4), (2, 3)),
+                      ((0, 3), (0,))), make_inputs=mask_inputs))
+    return rows
 
 
 CASES = [
@@ -134,4 +182,12 @@ CASES = [
            RANK2[:2] + RANK2[3:5] + RANK2[6:], dtypes=ALL),
     OpCase("getitem_array", lambda x: x[:, [0, -1, 0]], lambda x: x[:, [0, -1, 0]],
            (((3, 5),), ((1, 7),), ((0, 3),), ((2, 3, 4),)), dtypes=ALL),
+    _row("reshape_explicit", lambda x: tf.reshape(x, tuple(x.shape[:-1]) + (2, x.shape[-1] // 2)),
+         lambda x: x.reshape(x.shape[:-1] + (2, x.shape[-1] // 2)), (((2, 0, 4),), ((3, 6),))),
+    _row("tile_every_axis", lambda x: tf.tile(x, [3, 2]), lambda x: np.tile(x, (3, 2)),
+         (((3, 5),), ((1, 7),), ((0, 3),), ((4, 1),))),
+    _row("gather_0d_index", lambda p, i: tf.gather(p, i[0], axis=-1),
+         lambda p, i: np.take(p, i[0], axis=-1), (((3, 5), ()), ((7,), ())),
+         make_inputs=_gather_inputs(-1, index_shape=(1,))),
+    *_getitem_rows(),
 ]

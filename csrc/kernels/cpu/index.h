@@ -1,6 +1,9 @@
-// CPU kernels for indexing and creation: gather, one_hot and the range / linspace / eye fills.
-// Plain loops (memory bound, no ISA variants). Callers (ops via kernels/dispatch.h) pass
-// contiguous tensors of validated shapes; index values are validated before these run.
+// CPU index kernels: gather and its transpose (scatter-sum), one_hot, tile, and the fills
+// behind range and eye. Plain loops: they move bytes, so no per-ISA copies.
+//
+// The op layer (ops/index.cpp, ops/shape.cpp, ops/creation.cpp) validates shapes, dtypes and
+// every index value before calling, and passes contiguous inputs and a fresh contiguous `out`
+// unless a comment says otherwise. Index tensors are int32 or int64.
 #pragma once
 #include <cstdint>
 
@@ -8,33 +11,40 @@
 
 namespace tapeflow::cpu {
 
-// params (batch, outer, axis_size, inner), indices (batch, n) int64 in [0, axis_size)
-//   -> out (batch, outer, n, inner): out[b, o, i, :] = params[b, o, indices[b, i], :].
-void gather(const Tensor& params, const Tensor& indices, int64_t batch, int64_t outer,
-            int64_t axis_size, int64_t inner, const Tensor& out);
-// indices (outer, inner) int64 -> out (outer, depth, inner) of on/off's dtype (0-d tensors):
-// on where indices[o, j] == d, else off (an index outside [0, depth) gives an all-off row).
-void one_hot(const Tensor& indices, int64_t outer, int64_t depth, int64_t inner,
-             const Tensor& on, const Tensor& off, const Tensor& out);
-// out (n,) = start + i * delta, computed in int64 for integer out and double for float out.
-void range_int(int64_t start, int64_t delta, const Tensor& out);
-void range_float(double start, double delta, const Tensor& out);
-// start, stop (outer, inner) of out's float dtype -> out (outer, num, inner), evenly spaced
-// from start to stop inclusive (the last entry is exactly stop).
-void linspace(const Tensor& start, const Tensor& stop, int64_t outer, int64_t num,
-              int64_t inner, const Tensor& out);
-// out (batch, rows, cols) = identity matrices (ones on the main diagonal, zeros elsewhere).
-void eye(int64_t batch, int64_t rows, int64_t cols, const Tensor& out);
-// Checks int32/int64 `indices` (any strides) against [-size, size) when allow_negative, else
-// [0, size), writing them (negatives wrapped) to `out` (contiguous int64 of the same shape).
-// Returns the flat position of the first bad index, or -1 when all are valid.
-int64_t normalize_indices(const Tensor& indices, int64_t size, bool allow_negative,
-                          const Tensor& out, int64_t* bad_value);
+// Gather viewed as 4-D: params (B, P, N, Q), indices (B, K) in [0, N), out (B, P, K, Q):
+//   out[b, p, k, :] = params[b, p, indices[b, k], :]
+struct GatherDims {
+  int64_t batch = 1, outer = 1, axis_size = 0, inner = 1, num_indices = 0;
+};
+void gather(const Tensor& params, const Tensor& indices, const GatherDims& d, const Tensor& out);
+// The transpose of gather: out (B, P, N, Q) = 0, then out[b, p, indices[b, k], :] +=
+// updates[b, p, k, :] in increasing k (deterministic). Numeric dtypes.
+void scatter_sum(const Tensor& updates, const Tensor& indices, const GatherDims& d,
+                 const Tensor& out);
 
-// Number of true elements of a contiguous bool tensor.
+// The first element of `indices` (contiguous) outside [lo, hi): its flat row-major position
+// (-1 when all are inside) and its value.
+struct OutOfRange {
+  int64_t position = -1;
+  int64_t value = 0;
+};
+OutOfRange find_out_of_range(const Tensor& indices, int64_t lo, int64_t hi);
+
+// indices: P * Q elements; out: a 3-D view (P, depth, Q) of a contiguous tensor:
+//   out[p, i, q] = (indices[p * Q + q] == i) ? on : off
+// on and off are 0-d tensors of out's dtype; an index outside [0, depth) gives only off.
+void one_hot(const Tensor& indices, const Tensor& on, const Tensor& off, const Tensor& out);
+
+// out[i...] = x[i_0 % x.dim(0), ...]; x may have any strides; out.dim(k) = multiple * x.dim(k).
+void tile(const Tensor& x, const Tensor& out);
+
+// out (1-D, numeric) [i] = start + i * delta, computed in out's dtype; start and delta are
+// 0-d tensors of out's dtype.
+void fill_range(const Tensor& start, const Tensor& delta, const Tensor& out);
+// out (..., R, C): 1 on each matrix's main diagonal, 0 elsewhere (any dtype).
+void eye(const Tensor& out);
+// Flat row-major positions (int64) of the true elements of a contiguous bool tensor, in order.
 int64_t count_true(const Tensor& mask);
-// Coordinates of the true elements of a contiguous bool mask, in row-major order:
-// out (count, mask.rank) int64.
-void nonzero(const Tensor& mask, const Tensor& out);
+void true_positions(const Tensor& mask, const Tensor& out);
 
 }  // namespace tapeflow::cpu

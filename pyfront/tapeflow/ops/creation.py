@@ -1,138 +1,162 @@
-"""Creation ops (csrc/ops/creation.cpp): constant, zeros/ones/fill, eye, range, linspace."""
+"""Creation ops (csrc/ops/creation.cpp, one_hot in csrc/ops/index.cpp), with TensorFlow's
+names, defaults and dtype rules: Python ints give int32, floats float32.
+
+    tf.constant([[1, 2], [3, 4]])           # int32, shape (2, 2)
+    tf.constant(0.5, shape=(2, 3))          # filled, float32
+    tf.range(5), tf.range(0.0, 1.0, 0.25)   # int32, float32
+    tf.one_hot([0, 2], depth=3)             # float32 rows of the identity
+"""
 
 from __future__ import annotations
 
+import builtins
 import numbers
 
 from tapeflow import _C
 from tapeflow import dtypes as _dtypes
-from tapeflow._convert import convert_to_tensor, scalar
-from tapeflow.ops.shape import _int, _int_list, one_hot  # noqa: F401  (one_hot: tf.one_hot lives in shape)
+from tapeflow._convert import convert_to_tensor
 
 Tensor = _C.Tensor
 
-__all__ = [
-    "constant", "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range", "linspace",
-]
 
-_builtin_range = range
+def _t(x):
+    return x if type(x) is Tensor else convert_to_tensor(x)
 
 
-def constant(value, dtype=None, shape=None, name="Const"):
-    """A tensor from a Python or NumPy value. With `shape`, a one-element value fills the shape
-    and a value with as many elements as the shape is reshaped to it."""
-    if isinstance(value, Tensor) and dtype is not None:
+def _dims(shape):
+    """A shape argument; a single int means a 1-D shape, as TensorFlow reads it."""
+    if type(shape) is int or (
+        isinstance(shape, numbers.Integral) and not isinstance(shape, builtins.bool)
+    ):
+        return [shape]
+    return shape
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """A tensor holding `value` (any nest of numbers, a NumPy array or a tensor). With `shape`,
+    a one-element value is filled into it and a value of the same size reshaped to it."""
+    if dtype is not None:
         dtype = _dtypes.as_dtype(dtype)
-        tensor = value if value._dtype == dtype._c else _C.cast(value, dtype._c)
-    else:
-        tensor = convert_to_tensor(value, dtype=dtype)
+    if isinstance(value, Tensor) and dtype is not None and value._dtype != dtype._c:
+        raise TypeError(f"Expected tensor {value!r} with dtype {dtype!r}, but got dtype "
+                        f"{_dtypes.from_c(value._dtype)!r}.")
+    t = convert_to_tensor(value, dtype=dtype)
     if shape is None:
-        return tensor
-    dims = _int_list(shape, "constant: shape")
+        return t
+    dims = list(_dims(shape))
+    if any(d is None for d in dims):
+        raise ValueError(f"tf.constant needs a fully known shape, got {dims}")
     count = 1
     for d in dims:
         count *= d
-    if tensor._numel == count:
-        return _C.reshape(tensor, dims)
-    if tensor._numel == 1:
-        return _C.fill(dims, _C.reshape(tensor, []))
-    raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tensor "
-                    f"{value!r} has {tensor._numel} elements, but got `shape` {tuple(dims)} "
-                    f"with {count} elements.")
+    if tuple(dims) == tuple(t._shape):
+        return t
+    if t._numel == count:
+        return _C.reshape(t, dims)
+    if t._numel == 1:
+        return _C.fill(dims, _C.reshape(t, []))
+    raise TypeError(f"Eager execution of tf.constant with unsupported shape (value has "
+                    f"{t._numel} elements, shape is {tuple(dims)} with {count} elements).")
 
 
-def _filled(shape, dtype, value: int):
-    dtype = _dtypes.as_dtype(dtype)
-    return _C.fill(_int_list(shape, "shape"), _C.scalar_int(value, dtype._c))
+def zeros(shape, dtype=_dtypes.float32, name=None, layout=None):
+    return _C.zeros(_dims(shape), _dtypes.as_dtype(dtype)._c)
 
 
-def zeros(shape, dtype=_dtypes.float32, name=None):
-    """A tensor of `shape` filled with zeros (False for bool)."""
-    return _filled(shape, dtype, 0)
+def ones(shape, dtype=_dtypes.float32, name=None, layout=None):
+    return _C.ones(_dims(shape), _dtypes.as_dtype(dtype)._c)
 
 
-def ones(shape, dtype=_dtypes.float32, name=None):
-    """A tensor of `shape` filled with ones (True for bool)."""
-    return _filled(shape, dtype, 1)
+def zeros_like(input, dtype=None, name=None, layout=None):  # noqa: A002
+    x = _t(input)
+    return _C.zeros(x._shape, x._dtype if dtype is None else _dtypes.as_dtype(dtype)._c)
 
 
-def _like(input, dtype, value: int):  # noqa: A002
-    tensor = input if type(input) is Tensor else convert_to_tensor(input)
-    c_dtype = tensor._dtype if dtype is None else _dtypes.as_dtype(dtype)._c
-    return _C.fill(list(tensor._shape), _C.scalar_int(value, c_dtype))
+def ones_like(input, dtype=None, name=None, layout=None):  # noqa: A002
+    x = _t(input)
+    return _C.ones(x._shape, x._dtype if dtype is None else _dtypes.as_dtype(dtype)._c)
 
 
-def zeros_like(input, dtype=None, name=None):  # noqa: A002
-    """Zeros with `input`'s shape and (unless given) dtype."""
-    return _like(input, dtype, 0)
-
-
-def ones_like(input, dtype=None, name=None):  # noqa: A002
-    """Ones with `input`'s shape and (unless given) dtype."""
-    return _like(input, dtype, 1)
-
-
-def fill(dims, value, name=None):
-    """A tensor of shape `dims` holding the scalar `value` everywhere (value's dtype)."""
-    return _C.fill(_int_list(dims, "fill: dims"), convert_to_tensor(value))
+def fill(dims, value, name=None, layout=None):
+    """A tensor of shape `dims` filled with the scalar `value` (whose dtype it takes)."""
+    return _C.fill(_dims(dims), _t(value))
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dtypes.float32, name=None):
-    """Identity matrices of shape ``batch_shape + [num_rows, num_columns]``."""
-    rows = _int(num_rows, "eye: num_rows")
-    cols = rows if num_columns is None else _int(num_columns, "eye: num_columns")
-    batch = [] if batch_shape is None else _int_list(batch_shape, "eye: batch_shape")
-    return _C.eye(rows, cols, batch, _dtypes.as_dtype(dtype)._c)
+    """Identity matrices of shape batch_shape + (num_rows, num_columns)."""
+    return _C.eye(num_rows, num_columns, batch_shape, _dtypes.as_dtype(dtype)._c)
 
 
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _RANGE_ORDER = (_dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64)
 
 
-def _range_dtype(value):
-    if isinstance(value, bool):
-        raise TypeError("range: arguments must be numbers, got a bool")
-    if isinstance(value, numbers.Integral):
-        return _dtypes.int32 if -(2**31) <= int(value) < 2**31 else _dtypes.int64
-    if isinstance(value, float):
-        return _dtypes.float32
-    return convert_to_tensor(value).dtype
-
-
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
-    """``[start, start + delta, ...)`` stopping before `limit`; ``range(n)`` counts from 0.
-    Without `dtype` the widest argument type wins (Python ints -> int32, floats -> float32)."""
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001  (tf.range)
+    """[start, start + delta, ...) stopping before `limit`; ``range(n)`` counts from 0. Without
+    `dtype` the widest argument dtype wins (Python ints give int32, floats float32)."""
     if limit is None:
         start, limit = 0, start
-    args = (start, limit, delta)
-    if dtype is None:
-        kinds = [_range_dtype(v) for v in args]
-        for kind in kinds:
-            if kind not in _RANGE_ORDER:
-                raise TypeError(f"range: arguments must be numeric, got {kind.name}")
-        dtype = max(kinds, key=_RANGE_ORDER.index)
-    else:
+    if dtype is not None:
         dtype = _dtypes.as_dtype(dtype)
-    tensors = []
-    for v in args:
-        if isinstance(v, numbers.Real) and not isinstance(v, bool) and not dtype.is_floating:
-            tensors.append(_C.scalar_int(int(v), dtype._c))
-        elif isinstance(v, numbers.Real) and not isinstance(v, bool):
-            tensors.append(scalar(float(v), dtype))
-        else:
-            t = convert_to_tensor(v)
-            tensors.append(t if t._dtype == dtype._c else _C.cast(t, dtype._c))
-    return _C.range(*tensors)
+    args = (start, limit, delta)
+    if dtype is None and all(type(a) is int for a in args):  # the common tf.range(n)
+        if all(_INT32_MIN <= a <= _INT32_MAX for a in args):
+            return _C.range(*[_C.scalar_int(a, _C.DType.int32) for a in args])
+    args = [a if isinstance(a, Tensor) else convert_to_tensor(a, dtype=dtype)
+            for a in args]
+    kinds = [_dtypes.from_c(a._dtype) for a in args]
+    if dtype is None:
+        for k in kinds:
+            if k not in _RANGE_ORDER:
+                raise TypeError(f"range: arguments must be int32, int64, float32 or float64, "
+                                f"got {k.name}")
+        dtype = max(kinds, key=_RANGE_ORDER.index)
+    elif dtype.is_bool:
+        raise TypeError("range: dtype bool is not supported")
+    args = [a if k is dtype else _C.cast(a, dtype._c) for a, k in zip(args, kinds, strict=True)]
+    return _C.range(*args)
 
 
 def linspace(start, stop, num, name=None, axis=0):
-    """`num` evenly spaced values from `start` to `stop` inclusive (float32 unless start or
-    stop is a float64 tensor); tensor start/stop broadcast, the new axis goes at `axis`."""
-    tensors = [v if isinstance(v, Tensor) else None for v in (start, stop)]
-    dtype = next((t.dtype for t in tensors if t is not None and t.dtype.is_floating),
-                 _dtypes.float32)
-    out = []
-    for v, t in zip((start, stop), tensors, strict=True):
-        if t is None:
-            t = convert_to_tensor(v)
-        out.append(t if t._dtype == dtype._c else _C.cast(t, dtype._c))
-    return _C.linspace(out[0], out[1], _int(num, "linspace: num"), _int(axis, "linspace: axis"))
+    """`num` evenly spaced values from `start` to `stop`, both included, along a new `axis`.
+    Integer inputs give float64, as TensorFlow's division does."""
+    start = _t(start)
+    stop = stop if isinstance(stop, Tensor) else convert_to_tensor(
+        stop, dtype=_dtypes.from_c(start._dtype))
+    if start._dtype in (_C.DType.int32, _C.DType.int64):
+        start, stop = _C.cast(start, _C.DType.float64), _C.cast(stop, _C.DType.float64)
+    return _C.linspace(start, stop, num, axis)
+
+
+lin_space = linspace
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """`on_value` where the index matches the position along a new axis (default last),
+    `off_value` elsewhere; indices outside [0, depth) give all `off_value`. The dtype comes
+    from `dtype`, else from on_value/off_value, else float32."""
+    if dtype is not None:
+        dtype = _dtypes.as_dtype(dtype)
+    on = None if on_value is None else convert_to_tensor(on_value, dtype_hint=dtype)
+    off = None if off_value is None else convert_to_tensor(off_value, dtype_hint=dtype)
+    for value, what in ((on, "on_value"), (off, "off_value")):
+        if value is not None and dtype is not None and value._dtype != dtype._c:
+            raise TypeError(f"dtype {_dtypes.from_c(value._dtype).name} of {what} does not "
+                            f"match dtype parameter {dtype.name}")
+    if dtype is None:
+        given = on if on is not None else off
+        dtype = _dtypes.float32 if given is None else _dtypes.from_c(given._dtype)
+    if on is None:
+        on = _C.scalar_int(1, dtype._c)
+    if off is None:
+        off = _C.scalar_int(0, dtype._c)
+    if on._dtype != off._dtype:
+        raise TypeError(f"dtype {_dtypes.from_c(on._dtype).name} of on_value does not match "
+                        f"dtype {_dtypes.from_c(off._dtype).name} of off_value")
+    return _C.one_hot(_t(indices), depth, on, off, -1 if axis is None else axis)
+
+
+__all__ = [
+    "constant", "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range", "linspace",
+    "one_hot",
+]
