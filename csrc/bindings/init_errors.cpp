@@ -29,6 +29,11 @@ void init_errors(py::module_& m) {
     } catch (const UnimplementedError& e) {
       static PyObject* cls = error_class("UnimplementedError");
       PyErr_SetString(cls, e.what());
+    } catch (const InternalError& e) {
+      static PyObject* cls = error_class("InternalError");
+      PyErr_SetString(cls, e.what());
+    } catch (const LookupError& e) {
+      PyErr_SetString(PyExc_LookupError, e.what());
     } catch (const IndexError& e) {
       PyErr_SetString(PyExc_IndexError, e.what());
     } catch (const TypeError& e) {

@@ -1,7 +1,29 @@
+#include <pybind11/stl.h>
+
 #include "bindings/init.h"
+#include "ops/nn.h"
+#include "ops/reduce.h"
 
 namespace tapeflow::bindings {
 
-void init_reduce(py::module_& m) {}
+void init_reduce(py::module_& m) {
+  py::enum_<ReduceOp>(m, "ReduceOp")
+      .value("sum", ReduceOp::Sum)
+      .value("prod", ReduceOp::Prod)
+      .value("max", ReduceOp::Max)
+      .value("min", ReduceOp::Min)
+      .value("any", ReduceOp::Any)
+      .value("all", ReduceOp::All);
+  m.def("reduce", &ops::reduce, py::arg("op"), py::arg("x"), py::arg("axes"),
+        py::arg("keepdims"), ReleaseGil());
+  m.def("reduce_mean", &ops::reduce_mean, py::arg("x"), py::arg("axes"), py::arg("keepdims"),
+        ReleaseGil());
+  m.def("reduce_logsumexp", &ops::reduce_logsumexp, py::arg("x"), py::arg("axes"),
+        py::arg("keepdims"), ReleaseGil());
+  m.def("arg_reduce", &ops::arg_reduce, py::arg("is_max"), py::arg("x"), py::arg("axis"),
+        py::arg("output_type"), ReleaseGil());
+  m.def("softmax", &ops::softmax, py::arg("logits"), py::arg("axis"), ReleaseGil());
+  m.def("log_softmax", &ops::log_softmax, py::arg("logits"), py::arg("axis"), ReleaseGil());
+}
 
 }  // namespace tapeflow::bindings

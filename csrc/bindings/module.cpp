@@ -11,4 +11,6 @@ PYBIND11_MODULE(_C, m) {
   init_shape(m);
   init_random(m);
   init_config(m);
+  init_autograd(m);
+  init_variable(m);
 }

@@ -4,6 +4,7 @@
 //   TypeError              -> TypeError
 //   ResourceExhaustedError -> tapeflow.errors.ResourceExhaustedError (a MemoryError)
 //   UnimplementedError     -> tapeflow.errors.UnimplementedError (a NotImplementedError)
+//   LookupError            -> LookupError (no gradient rule), InternalError -> tf.errors.InternalError
 // Messages quote what was received and what was expected:
 //   "matmul: inner dimensions differ: a is (2, 3), b is (4, 5)".
 #pragma once
@@ -26,6 +27,12 @@ struct ResourceExhaustedError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 struct UnimplementedError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct LookupError : std::runtime_error {  // a float op without a gradient rule
+  using std::runtime_error::runtime_error;
+};
+struct InternalError : std::runtime_error {  // a broken invariant inside tapeflow
   using std::runtime_error::runtime_error;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/reduce.h"
 #include "kernels/cpu/random.h"
 #include "kernels/scalar_ops.h"
 
@@ -42,6 +43,15 @@ inline bool any_true(const Tensor& t) {
 }
 
 // --- reductions and softmax (kernels/cpu/reduce.h) ---
+inline void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
+  TF_BACKEND_CALL(out, "reduce", reduce(op, in, reduced_rank, out));
+}
+inline void arg_reduce(bool is_max, const Tensor& in, const Tensor& out) {
+  TF_BACKEND_CALL(out, is_max ? "argmax" : "argmin", arg_reduce(is_max, in, out));
+}
+inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
+  TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax_last_axis(in, out, log));
+}
 
 // --- gemm (kernels/cpu/gemm.h) ---
 

@@ -1,5 +1,6 @@
 #include "ops/elementwise.h"
 
+#include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
 
@@ -7,6 +8,78 @@ namespace tapeflow::ops {
 namespace {
 
 bool is_logical(BinaryOp op) { return op >= BinaryOp::LogicalAnd; }
+
+// Shorthands for writing gradient rules with the public ops (so they are recorded too).
+Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
+Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Sub, a, b); }
+Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
+Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
+Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
+Tensor constant_like(double v, const Tensor& like) { return scalar_like(v, like); }
+Tensor zeros_like_grad(const Tensor& like) {
+  return broadcast_view(scalar_like(0.0, like), like.shape());
+}
+
+// Gradients in the broadcast (output) shape; the engine sums them back to each input's shape.
+//   add: (g, g)   sub: (g, -g)   mul: (g*b, g*a)   div: (g/b, -g*out/b)
+//   pow: (g*b*a^(b-1), g*out*log(a) where a > 0 else 0)
+//   maximum/minimum: the whole gradient goes to a where a wins or ties (TF's rule)
+std::vector<Tensor> binary_gradient(BinaryOp op, const Tensor& a, const Tensor& b,
+                                    const Tensor& out, const Tensor& g) {
+  switch (op) {
+    case BinaryOp::Add: return {g, g};
+    case BinaryOp::Sub: return {g, neg(g)};
+    case BinaryOp::Mul: return {mul(g, b), mul(g, a)};
+    case BinaryOp::Div: return {div(g, b), neg(div(mul(g, out), b))};
+    case BinaryOp::Pow: {
+      const Tensor da = mul(mul(g, b), binary(BinaryOp::Pow, a, sub(b, constant_like(1, b))));
+      const Tensor positive = binary(BinaryOp::Greater, a, constant_like(0, a));
+      const Tensor safe_a = where(positive, a, constant_like(1, a));
+      const Tensor log_a = where(positive, unary(UnaryOp::Log, safe_a), constant_like(0, a));
+      return {da, mul(mul(g, out), log_a)};
+    }
+    case BinaryOp::Maximum:
+    case BinaryOp::Minimum: {
+      const Tensor a_wins = binary(op == BinaryOp::Maximum ? BinaryOp::GreaterEqual
+                                                           : BinaryOp::LessEqual, a, b);
+      const Tensor zero = constant_like(0, g);
+      return {where(a_wins, g, zero), where(a_wins, zero, g)};
+    }
+    case BinaryOp::Mod:  // a - floor(a/b)*b: (g, -g*floor(a/b))
+      return {g, neg(mul(g, binary(BinaryOp::FloorDiv, a, b)))};
+    default:  // floordiv is piecewise constant: no gradient, as in TF
+      return {Tensor(), Tensor()};
+  }
+}
+
+// NOTE: relu's gradient at exactly 0 is 0 (TF uses out > 0).
+Tensor unary_gradient(UnaryOp op, const Tensor& a, const Tensor& out, const Tensor& g) {
+  switch (op) {
+    case UnaryOp::Neg: return neg(g);
+    case UnaryOp::Abs: return mul(g, unary(UnaryOp::Sign, a));
+    case UnaryOp::Sign: return zeros_like_grad(a);
+    case UnaryOp::Square: return mul(g, mul(a, constant_like(2, a)));
+    case UnaryOp::Sqrt: return div(mul(g, constant_like(0.5, a)), out);
+    case UnaryOp::Rsqrt:
+      return mul(g, mul(constant_like(-0.5, a), mul(out, mul(out, out))));
+    case UnaryOp::Reciprocal: return neg(mul(g, mul(out, out)));
+    case UnaryOp::Exp: return mul(g, out);
+    case UnaryOp::Expm1: return mul(g, add(out, constant_like(1, a)));
+    case UnaryOp::Log: return div(g, a);
+    case UnaryOp::Log1p: return div(g, add(a, constant_like(1, a)));
+    case UnaryOp::Sin: return mul(g, unary(UnaryOp::Cos, a));
+    case UnaryOp::Cos: return neg(mul(g, unary(UnaryOp::Sin, a)));
+    case UnaryOp::Tan: return mul(g, add(constant_like(1, a), mul(out, out)));
+    case UnaryOp::Tanh: return mul(g, sub(constant_like(1, a), mul(out, out)));
+    case UnaryOp::Sigmoid: return mul(g, mul(out, sub(constant_like(1, a), out)));
+    case UnaryOp::Relu:
+      return where(binary(BinaryOp::Greater, out, constant_like(0, out)), g,
+                   constant_like(0, g));
+    case UnaryOp::Softplus: return mul(g, unary(UnaryOp::Sigmoid, a));
+    default:  // floor, ceil, round: piecewise constant, no gradient (as in TF)
+      return Tensor();
+  }
+}
 
 
 }  // namespace
@@ -35,6 +108,11 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty(shape, produces_bool(op) ? DType::Bool : dtype, a.device());
   if (out.numel() > 0)
     kernels::binary(op, broadcast_view(a, shape), broadcast_view(b, shape), out);
+  if (is_floating(out.dtype())) {
+    TF_RECORD(name, {a, b}, {out}, [op, a, b, out](const auto& g, const auto&) {
+      return binary_gradient(op, a, b, out, g[0]);
+    });
+  }
   return out;
 }
 
@@ -53,6 +131,11 @@ Tensor unary(UnaryOp op, const Tensor& a) {
   }
   Tensor out = Tensor::empty(a.shape(), produces_bool(op) ? DType::Bool : dtype, a.device());
   if (out.numel() > 0) kernels::unary(op, a, out);
+  if (is_floating(out.dtype())) {
+    TF_RECORD(name, {a}, {out}, [op, a, out](const auto& g, const auto&) {
+      return std::vector<Tensor>{unary_gradient(op, a, out, g[0])};
+    });
+  }
   return out;
 }
 
@@ -68,6 +151,12 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   if (out.numel() > 0)
     kernels::where(broadcast_view(cond, shape), broadcast_view(a, shape),
                    broadcast_view(b, shape), out);
+  if (is_floating(out.dtype())) {
+    TF_RECORD("where", {cond, a, b}, {out}, [cond](const auto& g, const auto&) {
+      const Tensor zero = scalar_like(0.0, g[0]);
+      return std::vector<Tensor>{Tensor(), where(cond, g[0], zero), where(cond, zero, g[0])};
+    });
+  }
   return out;
 }
 
@@ -87,6 +176,12 @@ Tensor cast(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   Tensor out = Tensor::empty(x.shape(), dtype, x.device());
   if (out.numel() > 0) kernels::copy(x, out);
+  if (is_floating(x.dtype()) && is_floating(dtype)) {  // casts to/from integers stop gradients
+    const DType from = x.dtype();
+    TF_RECORD("cast", {x}, {out}, [from](const auto& g, const auto&) {
+      return std::vector<Tensor>{cast(g[0], from)};
+    });
+  }
   return out;
 }
 

@@ -12,10 +12,12 @@ _tensor.install()
 from tapeflow._convert import convert_to_tensor
 from tapeflow.dtypes import DType, as_dtype, bool, double, float32, float64, int32, int64
 from tapeflow.tensor_shape import TensorShape
+from tapeflow.variables import Variable
 
 Tensor = _C.Tensor
 
 from tapeflow import config, experimental, linalg, math, nn, random
+from tapeflow.gradient_tape import GradientTape, UnconnectedGradients, stop_gradient
 from tapeflow.ops import creation as _creation_ops
 from tapeflow.ops import elementwise as _elementwise_ops
 from tapeflow.ops import linalg as _linalg_ops

@@ -1,8 +1,8 @@
 """Op-table rows for the elementwise family."""
 
 import numpy as np
-import tapeflow as tf
 
+import tapeflow as tf
 from op_table import BINARY_SHAPES, UNARY_SHAPES, OpCase, random_array
 
 

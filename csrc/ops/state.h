@@ -1,0 +1,17 @@
+// Ops behind tf.Variable and tf.stop_gradient: copying a value, writing into an existing
+// tensor's memory (a variable's in-place assign, copy-on-write decided by the caller), and a
+// fresh handle on the same values that no tape connects to its source.
+#pragma once
+#include "core/tensor.h"
+
+namespace tapeflow::ops {
+
+// A contiguous copy in new storage (a new value; nothing shares it).
+Tensor clone(const Tensor& x);
+// dst[...] = src, src broadcast to dst's shape; same dtype and device. dst may be a strided
+// view; it must not overlap src.
+void write_into(const Tensor& dst, const Tensor& src);
+// The same values under a new tensor id, never recorded: gradients stop here.
+Tensor stop_gradient(const Tensor& x);
+
+}  // namespace tapeflow::ops

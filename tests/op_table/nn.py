@@ -1,0 +1,29 @@
+"""Op-table rows for the softmax family."""
+
+import numpy as np
+
+import tapeflow as tf
+from op_table import OpCase
+
+SHAPES = (((7,),), ((3, 5),), ((2, 3, 4),), ((1025,),), ((0, 3),), ((4, 1),))
+
+
+def _softmax(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax(x, axis):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+CASES = [
+    OpCase(f"{name}[axis={axis}]", lambda x, f=fn, a=axis: f(x, axis=a),
+           lambda x, r=ref, a=axis: r(x, a),
+           tuple(s for s in SHAPES if axis == -1 or (len(s[0]) > 1 and s[0][0] > 0)),
+           low=-30, high=30)
+    for name, fn, ref in (("softmax", tf.nn.softmax, _softmax),
+                          ("log_softmax", tf.nn.log_softmax, _log_softmax))
+    for axis in (-1, 0)
+]
