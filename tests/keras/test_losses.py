@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+
 import tapeflow as tf
 from helpers import assert_close
 from tapeflow.errors import InvalidArgumentError

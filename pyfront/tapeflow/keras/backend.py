@@ -114,6 +114,22 @@ def convert(x, dtype=None):
         return tf.cast(tf.convert_to_tensor(x), dtype)
 
 
+def divide_no_nan(x, y):
+    """x / y, 0 where y == 0 (tf.math.divide_no_nan; tf.div_no_nan until that name lands)."""
+    fn = getattr(tf.math, "divide_no_nan", None) or tf.div_no_nan
+    return fn(x, y)
+
+
+def get_value(x):
+    """The value of a Variable or tensor as NumPy (Keras 2's backend.get_value)."""
+    return convert(x).numpy()
+
+
+def set_value(variable, value) -> None:
+    """variable.assign(value) (Keras 2's backend.set_value, used by old callbacks)."""
+    variable.assign(value)
+
+
 def cast(x, dtype):
     """tf.cast that returns `x` itself when it already has `dtype`."""
     x = convert(x)
@@ -134,4 +150,6 @@ __all__ = [
     "auto_name",
     "get_uid",
     "clear_session",
+    "get_value",
+    "set_value",
 ]

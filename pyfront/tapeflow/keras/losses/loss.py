@@ -58,7 +58,7 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     loss = tf.reduce_sum(values)  # NOTE: an empty batch gives 0 (Keras returns the empty array)
     if reduction == "mean_with_sample_weight" and count > 0:
         if sample_weight is not None:
-            return tf.math.divide_no_nan(loss, tf.reduce_sum(sample_weight))
+            return backend.divide_no_nan(loss, tf.reduce_sum(sample_weight))
         return loss / count
     return loss
 
@@ -78,7 +78,7 @@ def reduce_weighted_values(
         mask = backend.cast(mask, values.dtype)
         if reduction in ("sum_over_batch_size", "mean"):
             total = float(mask.shape.num_elements())
-            mask = mask * tf.math.divide_no_nan(total, tf.reduce_sum(mask))
+            mask = mask * backend.divide_no_nan(total, tf.reduce_sum(mask))
         if sample_weight is not None:
             mask, sample_weight = squeeze_or_expand_to_same_rank(mask, sample_weight)
             sample_weight = sample_weight * mask

@@ -150,7 +150,7 @@ class AUC(Metric):
             return by_label
         if self.label_weights is None:
             return tf.reduce_mean(by_label)
-        return tf.math.divide_no_nan(
+        return backend.divide_no_nan(
             tf.reduce_sum(by_label * self.label_weights), tf.reduce_sum(self.label_weights)
         )
 
@@ -162,15 +162,15 @@ class AUC(Metric):
         dtp = tp[: n - 1] - tp[1:]
         p = tp + fp
         dp = p[: n - 1] - p[1:]
-        slope = tf.math.divide_no_nan(dtp, tf.maximum(dp, 0.0))
+        slope = backend.divide_no_nan(dtp, tf.maximum(dp, 0.0))
         intercept = tp[1:] - slope * p[1:]
         both_positive = tf.logical_and(p[: n - 1] > 0, p[1:] > 0)
         ratio = tf.where(
             both_positive,
-            tf.math.divide_no_nan(p[: n - 1], tf.maximum(p[1:], 0.0)),
+            backend.divide_no_nan(p[: n - 1], tf.maximum(p[1:], 0.0)),
             tf.ones_like(p[1:]),
         )
-        increment = tf.math.divide_no_nan(
+        increment = backend.divide_no_nan(
             slope * (dtp + intercept * tf.math.log(ratio)), tf.maximum(tp[1:] + fn[1:], 0.0)
         )
         return self._average_over_labels(tf.reduce_sum(increment, axis=0))
@@ -179,11 +179,11 @@ class AUC(Metric):
         tp, fp, tn, fn = self._counts()
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolate_pr_auc(tp, fp, fn)
-        recall = tf.math.divide_no_nan(tp, tp + fn)
+        recall = backend.divide_no_nan(tp, tp + fn)
         if self.curve == "ROC":
-            x, y = tf.math.divide_no_nan(fp, fp + tn), recall
+            x, y = backend.divide_no_nan(fp, fp + tn), recall
         else:
-            x, y = recall, tf.math.divide_no_nan(tp, tp + fp)
+            x, y = recall, backend.divide_no_nan(tp, tp + fp)
         n = self.num_thresholds
         if self.summation_method == "interpolation":
             heights = (y[: n - 1] + y[1:]) / 2.0

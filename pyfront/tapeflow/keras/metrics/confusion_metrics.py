@@ -189,7 +189,7 @@ class _PrecisionRecall(Metric):
 
     def result(self):
         tp = tf.convert_to_tensor(self.true_positives)
-        value = tf.math.divide_no_nan(tp, tp + tf.convert_to_tensor(self._other_counts))
+        value = backend.divide_no_nan(tp, tp + tf.convert_to_tensor(self._other_counts))
         return value[0] if len(self.thresholds) == 1 else value
 
     def get_config(self):

@@ -81,7 +81,7 @@ class Mean(Metric):
             self.count.assign_add(float(values.shape[0]) if values.ndim >= 1 else 1.0)
 
     def result(self):
-        return tf.math.divide_no_nan(self.total, self.count)
+        return backend.divide_no_nan(self.total, self.count)
 
 
 class MeanMetricWrapper(Mean):
