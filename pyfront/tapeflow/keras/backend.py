@@ -101,17 +101,17 @@ def convert(x, dtype=None):
     """A tensor of `dtype` from a tensor, Variable, NumPy array, list or number, casting when the
     dtype differs (Keras's `ops.convert_to_tensor(x, dtype)`; tf.convert_to_tensor refuses
     to cast)."""
-    if type(x) is tf.Tensor or hasattr(x, "__tf_tensor__") or isinstance(x, tf.Tensor):
-        x = tf.convert_to_tensor(x)
-        if dtype is not None and x.dtype != dtype:
-            x = tf.cast(x, dtype)
-        return x
-    if dtype is None:
-        return tf.convert_to_tensor(x)
-    try:
-        return tf.convert_to_tensor(x, dtype=dtype)
-    except (TypeError, ValueError):  # e.g. float data asked for as int: convert, then cast
-        return tf.cast(tf.convert_to_tensor(x), dtype)
+    if type(x) is not tf.Tensor:
+        if hasattr(x, "__tf_tensor__") or isinstance(x, tf.Tensor):
+            x = tf.convert_to_tensor(x)
+        elif dtype is None:
+            return tf.convert_to_tensor(x)
+        else:
+            try:
+                return tf.convert_to_tensor(x, dtype=dtype)
+            except (TypeError, ValueError):  # float data asked for as int: convert, then cast
+                x = tf.convert_to_tensor(x)
+    return x if dtype is None else cast(x, dtype)
 
 
 def divide_no_nan(x, y):
@@ -131,9 +131,16 @@ def set_value(variable, value) -> None:
 
 
 def cast(x, dtype):
-    """tf.cast that returns `x` itself when it already has `dtype`."""
-    x = convert(x)
-    return x if x.dtype == dtype else tf.cast(x, dtype)
+    """tf.cast that returns `x` itself when it already has `dtype` (cheap: optimizers call it
+    for every variable at every step)."""
+    if type(x) is not tf.Tensor:
+        x = convert(x)
+    target = _DTYPES.get(dtype) or tf.as_dtype(dtype)
+    return x if x._dtype == target._c else tf.cast(x, target)
+
+
+_DTYPES = {name: tf.as_dtype(name) for name in ("float32", "float64", "int32", "int64", "bool")}
+_DTYPES.update({d: d for d in list(_DTYPES.values())})
 
 
 __all__ = [

@@ -25,8 +25,9 @@ class Adadelta(Optimizer):
         )
 
     def update_step(self, gradient, variable, learning_rate):
-        lr = backend.cast(learning_rate, variable.dtype)
-        g = backend.cast(gradient, variable.dtype)
+        dtype = variable.dtype
+        lr = backend.cast(learning_rate, dtype)
+        g = backend.cast(gradient, dtype)
         i = self._get_variable_index(variable)
         grads, deltas = self._accumulated_grads[i], self._accumulated_delta_vars[i]
         rho, eps = self.rho, self.epsilon

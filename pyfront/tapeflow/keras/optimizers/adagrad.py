@@ -27,8 +27,9 @@ class Adagrad(Optimizer):
         )
 
     def update_step(self, gradient, variable, learning_rate):
-        lr = backend.cast(learning_rate, variable.dtype)
-        g = backend.cast(gradient, variable.dtype)
+        dtype = variable.dtype
+        lr = backend.cast(learning_rate, dtype)
+        g = backend.cast(gradient, dtype)
         accumulator = self._accumulators[self._get_variable_index(variable)]
         accumulator.assign_add(tf.square(g))
         variable.assign_sub(lr * g / tf.sqrt(accumulator + self.epsilon))

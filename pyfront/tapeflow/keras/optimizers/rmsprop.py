@@ -42,8 +42,9 @@ class RMSprop(Optimizer):
         )
 
     def update_step(self, gradient, variable, learning_rate):
-        lr = backend.cast(learning_rate, variable.dtype)
-        g = backend.cast(gradient, variable.dtype)
+        dtype = variable.dtype
+        lr = backend.cast(learning_rate, dtype)
+        g = backend.cast(gradient, dtype)
         i = self._get_variable_index(variable)
         rho = self.rho
         velocity = self._velocities[i]

@@ -39,8 +39,9 @@ class SGD(Optimizer):
         )
 
     def update_step(self, gradient, variable, learning_rate):
-        lr = backend.cast(learning_rate, variable.dtype)
-        g = backend.cast(gradient, variable.dtype)
+        dtype = variable.dtype
+        lr = backend.cast(learning_rate, dtype)
+        g = backend.cast(gradient, dtype)
         if self.momentum == 0:
             variable.assign_sub(g * lr)
             return
