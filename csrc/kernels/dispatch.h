@@ -4,8 +4,10 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
-#include "kernels/cpu/reduce.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/index.h"
 #include "kernels/cpu/random.h"
+#include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::kernels {
@@ -54,8 +56,49 @@ inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
 }
 
 // --- gemm (kernels/cpu/gemm.h) ---
+// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
+inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
+  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out));
+}
+inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
+  TF_BACKEND_CALL(out, "matmul", gemm_reference(a, b, out));
+}
 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
+inline void gather(const Tensor& params, const Tensor& indices, int64_t batch, int64_t outer,
+                   int64_t axis_size, int64_t inner, const Tensor& out) {
+  TF_BACKEND_CALL(out, "gather", gather(params, indices, batch, outer, axis_size, inner, out));
+}
+inline void one_hot(const Tensor& indices, int64_t outer, int64_t depth, int64_t inner,
+                    const Tensor& on, const Tensor& off, const Tensor& out) {
+  TF_BACKEND_CALL(out, "one_hot", one_hot(indices, outer, depth, inner, on, off, out));
+}
+inline void range_int(int64_t start, int64_t delta, const Tensor& out) {
+  TF_BACKEND_CALL(out, "range", range_int(start, delta, out));
+}
+inline void range_float(double start, double delta, const Tensor& out) {
+  TF_BACKEND_CALL(out, "range", range_float(start, delta, out));
+}
+inline void linspace(const Tensor& start, const Tensor& stop, int64_t outer, int64_t num,
+                     int64_t inner, const Tensor& out) {
+  TF_BACKEND_CALL(out, "linspace", linspace(start, stop, outer, num, inner, out));
+}
+inline void eye(int64_t batch, int64_t rows, int64_t cols, const Tensor& out) {
+  TF_BACKEND_CALL(out, "eye", eye(batch, rows, cols, out));
+}
+inline int64_t normalize_indices(const Tensor& indices, int64_t size, bool allow_negative,
+                                 const Tensor& out, int64_t* bad_value) {
+  if (out.device().is_cpu())
+    return cpu::normalize_indices(indices, size, allow_negative, out, bad_value);
+  no_backend(out, "normalize_indices");
+}
+inline int64_t count_true(const Tensor& mask) {
+  if (mask.device().is_cpu()) return cpu::count_true(mask);
+  no_backend(mask, "count_true");
+}
+inline void nonzero(const Tensor& mask, const Tensor& out) {
+  TF_BACKEND_CALL(out, "nonzero", nonzero(mask, out));
+}
 
 // --- random (kernels/cpu/random.h) ---
 inline void random_uniform(const philox::Stream& s, double minval, double maxval,

@@ -1,0 +1,334 @@
+// BLIS-style GEMM, compiled once per ISA (see isa_namespace.h): c (M,N) = a (M,K) @ b (K,N).
+//
+//   for jc in N step NC:                      B block (KC x NC) lives in L3
+//     for pc in K step KC:                    pack B into NR-column panels, (kc x NR) each
+//       parallel over (ic in M step mc) x (groups of B panels):
+//         pack A block into MR-row panels     A block (mc x KC) lives in L2
+//         for each B panel jr:                B panel (KC x NR) lives in L1
+//           for each A panel ir: micro-kernel: MR x NR tile of c (+)= A panel @ B panel
+//
+// Packing reads a and b through their strides, so transposed and strided views cost nothing
+// extra, and pads edge panels with zeros: the micro-kernel always computes a full MR x NR tile
+// and only the valid part of an edge tile is written back. Every element of c is summed in the
+// same order (k ascending inside a KC block, KC blocks added in order) whatever the thread
+// count or the M blocking, so results are bit-identical across thread counts.
+#include "kernels/cpu/gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "kernels/cpu/parallel.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+namespace tapeflow::cpu::TF_ISA {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Micro-kernels. `run(kc, a, lda, b, c, ldc, accumulate)`: a is an MR-row panel (MR rows of
+// kc, row stride lda), b an NR-column panel (kc x NR, k-major, 64-byte aligned); writes the full
+// MR x NR tile c = a @ b, or c += a @ b when `accumulate`.
+
+// SIMD tile of MR rows x NV vectors, for any vector type described by `Vec`.
+template <class Vec, int MR_, int NV>
+struct SimdKernel {
+  using T = typename Vec::T;
+  static constexpr int MR = MR_, NR = NV * Vec::kWidth;
+
+  static void run(int64_t kc, const T* a, int64_t lda, const T* b, T* c, int64_t ldc,
+                  bool accumulate) {
+    typename Vec::V acc[MR][NV];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
+    const T* rows[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) rows[i] = a + i * lda;
+    for (int64_t k = 0; k < kc; ++k, b += NR) {
+      typename Vec::V bv[NV];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) bv[v] = Vec::load(b + v * Vec::kWidth);
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+        const typename Vec::V av = Vec::broadcast(rows[i] + k);
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[i][v] = Vec::fma(av, bv[v], acc[i][v]);
+      }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        T* dst = c + i * ldc + v * Vec::kWidth;
+        Vec::storeu(dst, accumulate ? Vec::add(Vec::loadu(dst), acc[i][v]) : acc[i][v]);
+      }
+    }
+  }
+};
+
+#if defined(__AVX512F__)
+struct VecF32 {
+  using T = float;
+  using V = __m512;
+  static constexpr int kWidth = 16;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V load(const T* p) { return _mm512_load_ps(p); }
+  static V loadu(const T* p) { return _mm512_loadu_ps(p); }
+  static V broadcast(const T* p) { return _mm512_set1_ps(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
+};
+struct VecF64 {
+  using T = double;
+  using V = __m512d;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm512_setzero_pd(); }
+  static V load(const T* p) { return _mm512_load_pd(p); }
+  static V loadu(const T* p) { return _mm512_loadu_pd(p); }
+  static V broadcast(const T* p) { return _mm512_set1_pd(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_pd(a, b); }
+  static void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
+};
+// 6 x 32 floats / 6 x 16 doubles: 12 of the 32 zmm registers hold the tile.
+using KernelF32 = SimdKernel<VecF32, 6, 2>;
+using KernelF64 = SimdKernel<VecF64, 6, 2>;
+constexpr int64_t kMcF32 = 144, kKcF32 = 256, kNcF32 = 4096;
+constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4096;
+
+#elif defined(__AVX2__) && defined(__FMA__)
+struct VecF32 {
+  using T = float;
+  using V = __m256;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const T* p) { return _mm256_load_ps(p); }
+  static V loadu(const T* p) { return _mm256_loadu_ps(p); }
+  static V broadcast(const T* p) { return _mm256_broadcast_ss(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static void storeu(T* p, V v) { _mm256_storeu_ps(p, v); }
+};
+struct VecF64 {
+  using T = double;
+  using V = __m256d;
+  static constexpr int kWidth = 4;
+  static V zero() { return _mm256_setzero_pd(); }
+  static V load(const T* p) { return _mm256_load_pd(p); }
+  static V loadu(const T* p) { return _mm256_loadu_pd(p); }
+  static V broadcast(const T* p) { return _mm256_broadcast_sd(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  static void storeu(T* p, V v) { _mm256_storeu_pd(p, v); }
+};
+// 6 x 16 floats / 6 x 8 doubles: 12 accumulators + 2 B vectors + 1 broadcast A = 15 of 16 ymm.
+using KernelF32 = SimdKernel<VecF32, 6, 2>;
+using KernelF64 = SimdKernel<VecF64, 6, 2>;
+constexpr int64_t kMcF32 = 144, kKcF32 = 256, kNcF32 = 4080;
+constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4080;
+
+#else
+// Portable loops: the inner j loop is what the compiler vectorises for the baseline ISA.
+template <typename T, int MR_, int NR_>
+struct LoopKernel {
+  static constexpr int MR = MR_, NR = NR_;
+  static void run(int64_t kc, const T* a, int64_t lda, const T* b, T* c, int64_t ldc,
+                  bool accumulate) {
+    T acc[MR][NR] = {};
+    for (int64_t k = 0; k < kc; ++k, b += NR)
+      for (int i = 0; i < MR; ++i)
+        for (int j = 0; j < NR; ++j) acc[i][j] += a[i * lda + k] * b[j];
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j)
+        c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
+  }
+};
+using KernelF32 = LoopKernel<float, 4, 8>;
+using KernelF64 = LoopKernel<double, 4, 4>;
+constexpr int64_t kMcF32 = 128, kKcF32 = 256, kNcF32 = 4096;
+constexpr int64_t kMcF64 = 64, kKcF64 = 256, kNcF64 = 4096;
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// Packing buffers: one per thread and dtype, 64-byte aligned, grown on demand and kept.
+
+template <typename T>
+T* scratch(int slot, int64_t count) {
+  struct Buffer {
+    std::unique_ptr<T, decltype(&std::free)> data{nullptr, &std::free};
+    int64_t capacity = 0;
+  };
+  thread_local Buffer buffers[2];
+  Buffer& buf = buffers[slot];
+  if (buf.capacity < count) {
+    const size_t bytes = (size_t(count) * sizeof(T) + 63) / 64 * 64;
+    buf.data.reset(static_cast<T*>(std::aligned_alloc(64, bytes)));
+    if (!buf.data) throw ResourceExhaustedError("gemm: out of memory for a packing buffer");
+    buf.capacity = count;
+  }
+  return buf.data.get();
+}
+
+// A block: rows [0, mc) x k [0, kc) of `a` -> ceil(mc/MR) panels of MR rows x kc (each row
+// contiguous in k), zero padded. A row-major `a` packs with plain row copies.
+template <int MR, typename T>
+void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
+  for (int64_t p = 0; p < mc; p += MR, dst += MR * kc) {
+    const int64_t rows = std::min<int64_t>(MR, mc - p);
+    const T* src = a + p * rs;
+    if (cs == 1) {
+      for (int64_t i = 0; i < rows; ++i) std::memcpy(dst + i * kc, src + i * rs, kc * sizeof(T));
+    } else if (rows == MR) {  // column-major a (a transposed view): MR values per k
+      for (int64_t k = 0; k < kc; ++k)
+        for (int i = 0; i < MR; ++i) dst[i * kc + k] = src[i * rs + k * cs];
+    } else {
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t k = 0; k < kc; ++k) dst[i * kc + k] = src[i * rs + k * cs];
+    }
+    std::fill(dst + rows * kc, dst + MR * kc, T(0));
+  }
+}
+
+// B panel range: columns [0, nc) x k [0, kc) of `b` -> ceil(nc/NR) panels of kc x NR.
+template <int NR, typename T>
+void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) {
+  for (int64_t p = 0; p < nc; p += NR, dst += kc * NR) {
+    const int64_t cols = std::min<int64_t>(NR, nc - p);
+    const T* src = b + p * cs;
+    if (cols == NR && cs == 1) {  // row-major b: NR contiguous values per k
+      for (int64_t k = 0; k < kc; ++k)
+        for (int j = 0; j < NR; ++j) dst[k * NR + j] = src[k * rs + j];
+      continue;
+    }
+    if (cols < NR) std::fill(dst, dst + kc * NR, T(0));
+    for (int64_t j = 0; j < cols; ++j) {  // column-major b (b transposed): columns contiguous
+      const T* col = src + j * cs;
+      if (rs == 1) {
+        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = col[k];
+      } else {
+        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = col[k * rs];
+      }
+    }
+  }
+}
+
+// A unit reads a straight from memory, skipping the packing, when it is row-major and the unit
+// multiplies each A panel by at most this many B panels (small N): packing would cost more
+// than it saves.
+constexpr int64_t kDirectAPanels = 2;
+
+// One KC-deep slab of the product: c[rows of the unit, columns jc + panels] (+)= a @ packed b.
+template <class Kernel, typename T>
+struct Slab {
+  static constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  const GemmProblem<T>& p;
+  const T* packed_b;
+  int64_t jc, nc, pc, kc;
+
+  // Rows [ic, ic + mcur) times B panels [jr_begin, jr_end); packed_a holds the packed A block
+  // when `a_is_packed`, else serves as room for one zero-padded edge panel.
+  void run(int64_t ic, int64_t mcur, int64_t jr_begin, int64_t jr_end, T* packed_a,
+           bool a_is_packed) const {
+    const bool accumulate = pc > 0;
+    const T* a_block = p.a + ic * p.a_row_stride + pc * p.a_col_stride;
+    alignas(64) T edge[MR * NR];
+    for (int64_t jr = jr_begin; jr < jr_end; ++jr) {
+      const int64_t cols = std::min<int64_t>(NR, nc - jr * NR);
+      const T* b_panel = packed_b + jr * NR * kc;
+      for (int64_t ir = 0; ir < mcur; ir += MR) {
+        const int64_t rows = std::min<int64_t>(MR, mcur - ir);
+        const T* a_panel = packed_a + ir * kc;
+        int64_t lda = kc;
+        if (!a_is_packed && rows == MR) {
+          a_panel = a_block + ir * p.a_row_stride;
+          lda = p.a_row_stride;
+        } else if (!a_is_packed) {
+          pack_a<MR>(a_block + ir * p.a_row_stride, p.a_row_stride, 1, rows, kc, packed_a);
+          a_panel = packed_a;
+        }
+        T* c = p.c + (ic + ir) * p.ldc + jc + jr * NR;
+        if (rows == MR && cols == NR) {
+          Kernel::run(kc, a_panel, lda, b_panel, c, p.ldc, accumulate);
+          continue;
+        }
+        Kernel::run(kc, a_panel, lda, b_panel, edge, NR, false);
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < cols; ++j)
+            c[i * p.ldc + j] = accumulate ? c[i * p.ldc + j] + edge[i * NR + j] : edge[i * NR + j];
+      }
+    }
+  }
+};
+
+// Packed B holds up to this many elements (K x NC), so it stays in the last-level cache.
+constexpr int64_t kPackedBElements = int64_t(1) << 20;
+
+template <class Kernel, typename T>
+void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64_t nc_max) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  const int threads = p.m * p.n * p.k >= kGemmParallelMacs ? num_threads() : 1;
+  // Equal K slabs; M blocks of equal size (a multiple of MR), their count a multiple of the
+  // thread count; N blocks as wide as the packed-B budget allows.
+  const int64_t k_slabs = (p.k + kc_max - 1) / kc_max;
+  const int64_t kc_full = (p.k + k_slabs - 1) / k_slabs;
+  int64_t m_blocks = (p.m + mc_max - 1) / mc_max;
+  m_blocks = (m_blocks + threads - 1) / threads * threads;
+  const int64_t mc = std::min((p.m + m_blocks - 1) / m_blocks + MR - 1, mc_max) / MR * MR;
+  m_blocks = (p.m + mc - 1) / mc;
+  const int64_t nc_budget = std::max<int64_t>(kPackedBElements / p.k / NR * NR, NR);
+  const int64_t nc_max_here = std::min({nc_max, nc_budget, (p.n + NR - 1) / NR * NR});
+
+  T* packed_b = scratch<T>(0, p.k * nc_max_here);
+  for (int64_t jc = 0; jc < p.n; jc += nc_max_here) {
+    const int64_t nc = std::min(nc_max_here, p.n - jc);
+    const int64_t n_panels = (nc + NR - 1) / NR;
+    // B (K x nc) packed slab by slab: slab pc starts at pc * n_panels * NR.
+    parallel_for(0, n_panels, threads > 1 ? 4 : n_panels, [&](int64_t lo, int64_t hi) {
+      for (int64_t pc = 0; pc < p.k; pc += kc_full) {
+        const int64_t kc = std::min(kc_full, p.k - pc);
+        pack_b<NR>(p.b + pc * p.b_row_stride + (jc + lo * NR) * p.b_col_stride, p.b_row_stride,
+                   p.b_col_stride, kc, std::min(nc, hi * NR) - lo * NR,
+                   packed_b + pc * n_panels * NR + lo * NR * kc);
+      }
+    });
+    // Too few M blocks to occupy every thread (small M): split the B panels as well.
+    const int64_t n_groups = std::min<int64_t>(n_panels, (threads + m_blocks - 1) / m_blocks);
+    const int64_t panels_per_group = (n_panels + n_groups - 1) / n_groups;
+    const bool direct_a = p.a_col_stride == 1 && panels_per_group <= kDirectAPanels;
+    const int64_t units = m_blocks * n_groups;
+    parallel_for(0, units, threads > 1 ? 1 : units, [&](int64_t lo, int64_t hi) {
+      T* packed_a = scratch<T>(1, kc_full * mc);
+      for (int64_t unit = lo; unit < hi; ++unit) {
+        const int64_t ic = unit / n_groups * mc, group = unit % n_groups;
+        const int64_t mcur = std::min(mc, p.m - ic);
+        const int64_t jr_begin = group * panels_per_group;
+        const int64_t jr_end = std::min(n_panels, jr_begin + panels_per_group);
+        for (int64_t pc = 0; pc < p.k; pc += kc_full) {
+          const Slab<Kernel, T> slab{p,  packed_b + pc * n_panels * NR, jc, nc,
+                                     pc, std::min(kc_full, p.k - pc)};
+          if (!direct_a)
+            pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
+                       p.a_col_stride, mcur, slab.kc, packed_a);
+          slab.run(ic, mcur, jr_begin, jr_end, packed_a, !direct_a);
+        }
+      }
+    });
+  }
+}
+
+}  // namespace
+
+void gemm_f32(const GemmProblem<float>& p) {
+  gemm_blocked<KernelF32>(p, kMcF32, kKcF32, kNcF32);
+}
+void gemm_f64(const GemmProblem<double>& p) {
+  gemm_blocked<KernelF64>(p, kMcF64, kKcF64, kNcF64);
+}
+
+}  // namespace tapeflow::cpu::TF_ISA
