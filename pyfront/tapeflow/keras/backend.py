@@ -135,12 +135,9 @@ def cast(x, dtype):
     for every variable at every step)."""
     if type(x) is not tf.Tensor:
         x = convert(x)
-    target = _DTYPES.get(dtype) or tf.as_dtype(dtype)
-    return x if x._dtype == target._c else tf.cast(x, target)
-
-
-_DTYPES = {name: tf.as_dtype(name) for name in ("float32", "float64", "int32", "int64", "bool")}
-_DTYPES.update({d: d for d in list(_DTYPES.values())})
+    if type(dtype) is not tf.DType:
+        dtype = tf.as_dtype(dtype)
+    return x if x._dtype == dtype._c else tf.cast(x, dtype)
 
 
 __all__ = [
