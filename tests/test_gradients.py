@@ -43,7 +43,7 @@ def _weighted_sum(outputs, weights):
 
 @pytest.mark.parametrize("case,shapes", list(_params()))
 def test_gradient_matches_finite_differences(case, shapes, rng):
-    inputs = case.inputs(rng, shapes, "float64")
+    inputs = [np.array(x) for x in case.inputs(rng, shapes, "float64")]
     tensors = [tf.constant(x) for x in inputs]
     float_positions = [i for i, x in enumerate(inputs) if x.dtype == np.float64]
     outputs = _outputs(case.fn(*tensors, **case.kwargs))
