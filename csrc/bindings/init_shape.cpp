@@ -92,7 +92,8 @@ IntList to_int_list(py::handle obj, const char* what) {
   }
   TF_CHECK(PySequence_Check(obj.ptr()) && !py::isinstance<py::str>(obj), TypeError, what,
            " must be a list of integers or a 1-D integer tensor, got ", describe(obj));
-  for (py::handle item : py::reinterpret_borrow<py::sequence>(obj)) {
+  for (py::object item :  // owned: a sequence may build each item on access
+       py::reinterpret_borrow<py::sequence>(obj)) {
     TF_CHECK_ARG(!item.is_none(), what, " must be fully known, got ", describe(obj));
     values.push_back(to_int(item, what));
   }
