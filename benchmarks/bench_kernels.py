@@ -11,6 +11,7 @@ import os
 import platform
 
 import numpy as np
+
 import tapeflow as tf
 from _timing import blas_threads, median_seconds, print_table
 from tapeflow import _C

@@ -4,6 +4,7 @@ Run: python examples/quickstart.py
 """
 
 import numpy as np
+
 import tapeflow as tf
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 import tapeflow as tf
 from helpers import assert_close
 from tapeflow import data_utils as du

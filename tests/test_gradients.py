@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import assert_close
-from op_table import all_cases
 
 import tapeflow as tf
+from helpers import assert_close
+from op_table import all_cases
 
 EPS = 1e-6
 MAX_ELEMENTS = 64  # finite differences cost two forward passes per input element
@@ -43,7 +43,7 @@ def _weighted_sum(outputs, weights):
 
 @pytest.mark.parametrize("case,shapes", list(_params()))
 def test_gradient_matches_finite_differences(case, shapes, rng):
-    inputs = case.inputs(rng, shapes, "float64")
+    inputs = [np.array(x) for x in case.inputs(rng, shapes, "float64")]
     tensors = [tf.constant(x) for x in inputs]
     float_positions = [i for i, x in enumerate(inputs) if x.dtype == np.float64]
     outputs = _outputs(case.fn(*tensors, **case.kwargs))

@@ -12,6 +12,7 @@ import textwrap
 
 import numpy as np
 import pytest
+
 import tapeflow as tf
 from helpers import assert_close
 from tapeflow import _C

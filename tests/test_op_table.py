@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 import tapeflow as tf
 from helpers import assert_close
 from op_table import all_cases

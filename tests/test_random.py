@@ -7,6 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
+
 import tapeflow as tf
 from helpers import assert_close
 from tapeflow import _C

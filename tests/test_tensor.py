@@ -3,6 +3,7 @@ Python protocols."""
 
 import numpy as np
 import pytest
+
 import tapeflow as tf
 from tapeflow import _C
 
@@ -100,10 +101,29 @@ class TestNumpyInterop:
         assert np.argmax(t) == 2
         np.testing.assert_allclose(np.exp(t), np.exp(np.asarray(t)))
 
+    def test_dlpack_export_is_zero_copy_for_modern_consumers(self):
+        t = c(np.arange(6, dtype=np.float32))
+        a = np.from_dlpack(t)
+        assert a.ctypes.data == t._data_ptr and not a.flags.writeable
+        legacy = np.from_dlpack(_LegacyHolder(tf.experimental.dlpack.to_dlpack(t)))
+        np.testing.assert_array_equal(legacy, np.arange(6))
+        assert t.__dlpack_device__() == (1, 0)
+
     def test_dlpack_round_trip(self):
         t = c(np.arange(5, dtype=np.int64))
         back = tf.experimental.dlpack.from_dlpack(np.asarray(t))
         np.testing.assert_array_equal(back.numpy(), np.arange(5))
+
+
+class _LegacyHolder:
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)
 
 
 class TestPythonProtocols:

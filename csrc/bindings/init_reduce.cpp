@@ -13,11 +13,12 @@ void init_reduce(py::module_& m) {
       .value("max", ReduceOp::Max)
       .value("min", ReduceOp::Min)
       .value("any", ReduceOp::Any)
-      .value("all", ReduceOp::All);
-  m.def("reduce", &ops::reduce, py::arg("op"), py::arg("x"), py::arg("axes"),
-        py::arg("keepdims"), ReleaseGil());
-  m.def("reduce_mean", &ops::reduce_mean, py::arg("x"), py::arg("axes"), py::arg("keepdims"),
+      .value("all", ReduceOp::All)
+      .value("mean", ReduceOp::Mean);
+  m.def("reduce", &ops::reduce, py::arg("op"), py::arg("x"), py::arg("axes"), py::arg("keepdims"),
         ReleaseGil());
+  m.def("reduce_reference", &ops::reduce_reference, py::arg("op"), py::arg("x"), py::arg("axes"),
+        py::arg("keepdims"), ReleaseGil());
   m.def("reduce_logsumexp", &ops::reduce_logsumexp, py::arg("x"), py::arg("axes"),
         py::arg("keepdims"), ReleaseGil());
   m.def("arg_reduce", &ops::arg_reduce, py::arg("is_max"), py::arg("x"), py::arg("axis"),

@@ -5,6 +5,7 @@
 #include "core/tensor.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/index.h"
 #include "kernels/cpu/random.h"
 #include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
@@ -47,11 +48,15 @@ inline bool any_true(const Tensor& t) {
 inline void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
   TF_BACKEND_CALL(out, "reduce", reduce(op, in, reduced_rank, out));
 }
+inline void reduce_reference(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
+  TF_BACKEND_CALL(out, "reduce_reference", reduce_reference(op, in, reduced_rank, out));
+}
 inline void arg_reduce(bool is_max, const Tensor& in, const Tensor& out) {
   TF_BACKEND_CALL(out, is_max ? "argmax" : "argmin", arg_reduce(is_max, in, out));
 }
-inline void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
-  TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax_last_axis(in, out, log));
+inline void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, bool log,
+                    const Tensor& out) {
+  TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax(in, outer, n, inner, log, out));
 }
 
 // --- gemm (kernels/cpu/gemm.h) ---
@@ -64,6 +69,34 @@ inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) 
 }
 
 // --- index, gather, concat, one_hot (kernels/cpu/index.h) ---
+inline void gather(const Tensor& params, const Tensor& indices, const cpu::GatherDims& d,
+                   const Tensor& out) {
+  TF_BACKEND_CALL(out, "gather", gather(params, indices, d, out));
+}
+inline void scatter_sum(const Tensor& updates, const Tensor& indices, const cpu::GatherDims& d,
+                        const Tensor& out) {
+  TF_BACKEND_CALL(out, "scatter_sum", scatter_sum(updates, indices, d, out));
+}
+inline cpu::OutOfRange find_out_of_range(const Tensor& indices, int64_t lo, int64_t hi) {
+  if (indices.device().is_cpu()) return cpu::find_out_of_range(indices, lo, hi);
+  no_backend(indices, "find_out_of_range");
+}
+inline void one_hot(const Tensor& indices, const Tensor& on, const Tensor& off,
+                    const Tensor& out) {
+  TF_BACKEND_CALL(out, "one_hot", one_hot(indices, on, off, out));
+}
+inline void tile(const Tensor& x, const Tensor& out) { TF_BACKEND_CALL(out, "tile", tile(x, out)); }
+inline void fill_range(const Tensor& start, const Tensor& delta, const Tensor& out) {
+  TF_BACKEND_CALL(out, "range", fill_range(start, delta, out));
+}
+inline void eye(const Tensor& out) { TF_BACKEND_CALL(out, "eye", eye(out)); }
+inline int64_t count_true(const Tensor& mask) {
+  if (mask.device().is_cpu()) return cpu::count_true(mask);
+  no_backend(mask, "count_true");
+}
+inline void true_positions(const Tensor& mask, const Tensor& out) {
+  TF_BACKEND_CALL(out, "true_positions", true_positions(mask, out));
+}
 
 // --- random (kernels/cpu/random.h) ---
 inline void random_uniform(const philox::Stream& s, double minval, double maxval,

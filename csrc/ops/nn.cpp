@@ -1,34 +1,44 @@
 #include "ops/nn.h"
 
+#include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/elementwise.h"
+#include "ops/reduce.h"
 
 namespace tapeflow::ops {
 namespace {
 
-// Moves `axis` last (a contiguous copy when needed), runs the row kernel, moves it back.
-Tensor softmax_along(const Tensor& x, int64_t axis, bool log) {
+// logits seen as (outer, n, inner) with n the softmax axis; a strided input is packed first.
+Tensor softmax_along(const Tensor& logits, int64_t axis, bool log) {
   const char* name = log ? "log_softmax" : "softmax";
-  TF_CHECK_ARG(is_floating(x.dtype()), name, ": expected a float tensor, got ",
-               dtype_name(x.dtype()));
-  TF_CHECK_ARG(x.rank() > 0, name, ": expected a tensor of rank >= 1, got a scalar");
-  const int a = normalize_axis(axis, x.rank(), name);
-  const int last = x.rank() - 1;
-  Dims perm_shape = x.shape(), perm_strides = x.strides();
-  std::swap(perm_shape[a], perm_shape[last]);
-  std::swap(perm_strides[a], perm_strides[last]);
-  const Tensor moved = contiguous(Tensor::view_of(x, perm_shape, perm_strides, x.offset()));
-  Tensor out = Tensor::empty(perm_shape, x.dtype(), x.device());
-  if (out.numel() > 0) kernels::softmax_last_axis(moved, out, log);
-  if (a == last) return out;
-  Dims back_strides = out.strides();
-  std::swap(back_strides[a], back_strides[last]);
-  return contiguous(Tensor::view_of(out, x.shape(), back_strides, 0));
+  TF_CHECK_ARG(is_floating(logits.dtype()), name, ": expected a float32 or float64 tensor, got ",
+               dtype_name(logits.dtype()));
+  const int a = normalize_axis(axis, logits.rank(), name);  // a scalar has no axis: IndexError
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < logits.rank(); ++d) (d < a ? outer : inner) *= d == a ? 1 : logits.dim(d);
+  Tensor out = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
+  if (out.numel() > 0) kernels::softmax(contiguous(logits), outer, logits.dim(a), inner, log, out);
+  // softmax: dx = y * (g - sum(g * y))   log_softmax: dx = g - exp(y) * sum(g)  (sums along a)
+  TF_RECORD(name, {logits}, {out}, [out, a, log](const auto& grads, const auto&) {
+    const Tensor& g = grads[0];
+    const Axes axis = std::vector<int64_t>{a};
+    if (log) {
+      const Tensor total = reduce(ReduceOp::Sum, g, axis, true);
+      return std::vector<Tensor>{
+          binary(BinaryOp::Sub, g, binary(BinaryOp::Mul, unary(UnaryOp::Exp, out), total))};
+    }
+    const Tensor dot = reduce(ReduceOp::Sum, binary(BinaryOp::Mul, g, out), axis, true);
+    return std::vector<Tensor>{binary(BinaryOp::Mul, out, binary(BinaryOp::Sub, g, dot))};
+  });
+  return out;
 }
 
 }  // namespace
 
-Tensor softmax(const Tensor& logits, int64_t axis) { return softmax_along(logits, axis, false); }
+Tensor softmax(const Tensor& logits, int64_t axis) {
+  return softmax_along(logits, axis, false);
+}
 Tensor log_softmax(const Tensor& logits, int64_t axis) {
   return softmax_along(logits, axis, true);
 }

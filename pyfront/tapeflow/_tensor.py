@@ -41,6 +41,28 @@ def _array(self, dtype=None, copy=None):
     return view.copy() if copy else view
 
 
+def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    """DLPack export. Consumers that know DLPack >= 1.0 get a zero-copy read-only view;
+    older ones cannot be told the memory is read-only, so they get a copy."""
+    if stream is not None:
+        raise BufferError("CPU tensors take no stream (stream must be None)")
+    if dl_device is not None and tuple(dl_device) != (1, 0):
+        raise BufferError(f"cannot export a CPU tensor to DLPack device {dl_device}")
+    view = np.asarray(memoryview(self))
+    if copy:
+        return np.array(view).__dlpack__(max_version=max_version)
+    if max_version is not None and tuple(max_version) >= (1, 0):
+        return view.__dlpack__(max_version=max_version)
+    if copy is False:
+        raise BufferError("a zero-copy export needs a DLPack >= 1.0 consumer (max_version), "
+                          "since tensors are read-only")
+    return np.array(view).__dlpack__()
+
+
+def _dlpack_device(self):
+    return (1, 0)  # kDLCPU, device 0
+
+
 def _scalar_value(self, kind: str):
     if self._numel != 1:
         raise TypeError(
@@ -186,7 +208,9 @@ _METHODS = {
     "dtype": property(_dtype),
     "numpy": _numpy,
     "__array__": _array,
-    "__array_priority__": 100,  # NumPy defers `ndarray + tensor` to Tensor.__radd__
+    "__array_priority__": 100,
+    "__dlpack__": _dlpack,
+    "__dlpack_device__": _dlpack_device,  # NumPy defers `ndarray + tensor` to Tensor.__radd__
     "__float__": _float,
     "__int__": _int,
     "__index__": _index,

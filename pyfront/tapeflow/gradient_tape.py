@@ -155,7 +155,8 @@ class GradientTape:
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
         """J[i..., j...] = d target[i...] / d source[j...], one backward pass per element."""
-        from tapeflow.ops import creation, shape as shape_ops
+        from tapeflow.ops import creation
+        from tapeflow.ops import shape as shape_ops
 
         target = convert_to_tensor(target)
         flat_sources = nest.flatten(sources)
@@ -183,7 +184,8 @@ class GradientTape:
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
         """J[b, i..., j...] = d target[b, i...] / d source[b, j...] (examples independent)."""
-        from tapeflow.ops import reduce as reduce_ops, shape as shape_ops
+        from tapeflow.ops import reduce as reduce_ops
+        from tapeflow.ops import shape as shape_ops
 
         target = convert_to_tensor(target)
         source_t = self._as_source(source)

@@ -1,8 +1,8 @@
 """Op-table rows for the elementwise family."""
 
 import numpy as np
-import tapeflow as tf
 
+import tapeflow as tf
 from op_table import BINARY_SHAPES, UNARY_SHAPES, OpCase, random_array
 
 
@@ -12,7 +12,7 @@ def _away_from_zero(rng, shapes, dtype):
     for shape in shapes:
         mag = rng.uniform(0.5, 2.0, size=shape)
         sign = np.where(rng.random(shape) < 0.5, -1.0, 1.0)
-        out.append((mag * sign).astype(dtype))
+        out.append(np.asarray(mag * sign).astype(dtype))
     return out
 
 
@@ -21,7 +21,7 @@ def _numerator_and_divisor(rng, shapes, dtype):
 
 
 def _positive(rng, shapes, dtype):
-    return [rng.uniform(0.2, 3.0, size=s).astype(dtype) for s in shapes]
+    return [np.asarray(rng.uniform(0.2, 3.0, size=s)).astype(dtype) for s in shapes]
 
 
 def _distinct_pairs(rng, shapes, dtype):

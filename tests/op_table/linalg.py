@@ -3,8 +3,8 @@ every transposition, sizes that leave partial register tiles (1, 7, 33, 65, 129)
 other zero-size dimensions, integer dtypes through the reference kernel."""
 
 import numpy as np
-import tapeflow as tf
 
+import tapeflow as tf
 from op_table import OpCase
 
 ALL_DTYPES = ("float32", "float64", "int32", "int64")

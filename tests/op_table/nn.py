@@ -1,9 +1,9 @@
 """Op-table rows for the softmax family."""
 
 import numpy as np
-from op_table import OpCase
 
 import tapeflow as tf
+from op_table import OpCase
 
 SHAPES = (((7,),), ((3, 5),), ((2, 3, 4),), ((1025,),), ((0, 3),), ((4, 1),))
 
@@ -19,11 +19,30 @@ def _log_softmax(x, axis):
 
 
 CASES = [
-    OpCase(f"{name}[axis={axis}]", lambda x, f=fn, a=axis: f(x, axis=a),
-           lambda x, r=ref, a=axis: r(x, a),
-           tuple(s for s in SHAPES if axis == -1 or (len(s[0]) > 1 and s[0][0] > 0)),
-           low=-30, high=30)
-    for name, fn, ref in (("softmax", tf.nn.softmax, _softmax),
-                          ("log_softmax", tf.nn.log_softmax, _log_softmax))
+    OpCase(
+        f"{name}[axis={axis}]",
+        lambda x, f=fn, a=axis: f(x, axis=a),
+        lambda x, r=ref, a=axis: r(x, a),
+        tuple(s for s in SHAPES if axis == -1 or (len(s[0]) > 1 and s[0][0] > 0)),
+        low=-30,
+        high=30,
+    )
+    for name, fn, ref in (
+        ("softmax", tf.nn.softmax, _softmax),
+        ("log_softmax", tf.nn.log_softmax, _log_softmax),
+    )
     for axis in (-1, 0)
+] + [
+    OpCase(
+        f"{name}[axis=1]",
+        lambda x, f=fn: f(x, axis=1),
+        lambda x, r=ref: r(x, 1),
+        (((3, 5),), ((2, 3, 4),), ((4, 1),), ((2, 7, 33),)),
+        low=-30,
+        high=30,
+    )
+    for name, fn, ref in (
+        ("softmax", tf.nn.softmax, _softmax),
+        ("log_softmax", tf.nn.log_softmax, _log_softmax),
+    )
 ]

@@ -1,90 +1,171 @@
+// Reductions: laying the problem out for the ISA loops (isa/reduce.cpp), and the reference.
 #include "kernels/cpu/reduce.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <type_traits>
 
 #include "kernels/cpu/cpu_features.h"
-#include "kernels/cpu/loops.h"
+#include "kernels/cpu/elementwise.h"
 
 namespace tapeflow::cpu {
 
 TF_DECLARE_ISA_KERNEL(void, reduce_kernel,
-                      (ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out))
-
-void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
-  TF_CALL_ISA_KERNEL(reduce_kernel, op, in, reduced_rank, out);
-}
+                      (ReduceOp op, DType dtype, const ReduceGeometry& g, void* out))
+TF_DECLARE_ISA_KERNEL(void, arg_reduce_kernel,
+                      (bool is_max, DType dtype, const ReduceGeometry& g, bool wide, void* out))
+TF_DECLARE_ISA_KERNEL(void, softmax_kernel,
+                      (const Tensor& in, int64_t outer, int64_t n, int64_t inner, bool log,
+                       const Tensor& out))
 
 namespace {
 
-template <class T, class I>
-void arg_reduce_typed(bool is_max, const Tensor& in, const Tensor& out) {
-  const int k = in.rank() - 1;
-  const int64_t n = in.dim(k), step = in.strides()[k];
-  Dims kept_shape(std::vector<int64_t>(in.shape().begin(), in.shape().end() - 1));
-  Dims kept_strides(std::vector<int64_t>(in.strides().begin(), in.strides().end() - 1));
-  const Tensor starts = Tensor::view_of(in, kept_shape, kept_strides, in.offset());
-  Tensor positions = Tensor::view_of(out, kept_shape, contiguous_strides(kept_shape), out.offset());
-  StridedLoop<2> loop(kept_shape, {&positions, &starts});
-  loop.parallel_run(
-      [&](char* const* p, const int64_t* s, int64_t count) {
-        for (int64_t o = 0; o < count; ++o) {
-          const T* x = reinterpret_cast<const T*>(p[1] + o * s[1]);
-          int64_t best = 0;
-          T best_value = x[0];
-          for (int64_t i = 1; i < n && best_value == best_value; ++i) {
-            const T v = x[i * step];
-            if (v != v || (is_max ? v > best_value : v < best_value)) {
-              best = i;
-              best_value = v;
-            }
-          }
-          *reinterpret_cast<I*>(p[0] + o * s[0]) = I(best);
-        }
-      },
-      std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n, 1)));
+// Appends (size, stride) to (shape, strides), merging it into the last dimension when the two
+// walk memory as one (row-major order preserved); size-1 dimensions vanish.
+void push_merged(Dims& shape, Dims& strides, int64_t size, int64_t stride) {
+  if (size == 1) return;
+  if (!shape.empty() && strides.back() == stride * size) {
+    shape[shape.size() - 1] *= size;
+    strides[strides.size() - 1] = stride;
+    return;
+  }
+  shape.push_back(size);
+  strides.push_back(stride);
+}
+
+ReduceGeometry plan(const Tensor& in, int reduced_rank) {
+  ReduceGeometry g;
+  g.base = static_cast<const char*>(in.raw_data());
+  g.itemsize = int64_t(in.itemsize());
+  const int kept_rank = in.rank() - reduced_rank;
+  for (int d = 0; d < kept_rank; ++d) {
+    push_merged(g.kept_shape, g.kept_strides, in.dim(d), in.strides()[d] * g.itemsize);
+    g.outputs *= in.dim(d);
+  }
+  // Reduced dimensions in order of falling |stride|, so the innermost walks memory fastest.
+  int order[kMaxRank];
+  for (int i = 0; i < reduced_rank; ++i) order[i] = kept_rank + i;
+  std::stable_sort(order, order + reduced_rank, [&](int a, int b) {
+    return std::llabs(in.strides()[a]) > std::llabs(in.strides()[b]);
+  });
+  Dims shape, strides;
+  for (int i = 0; i < reduced_rank; ++i) {
+    push_merged(shape, strides, in.dim(order[i]), in.strides()[order[i]] * g.itemsize);
+    g.per_output *= in.dim(order[i]);
+  }
+  if (!shape.empty()) {
+    g.red_inner_size = shape.back();
+    g.red_inner_stride = strides.back();
+    shape.resize(shape.size() - 1);
+    strides.resize(strides.size() - 1);
+  }
+  g.red_outer_shape = shape;
+  g.red_outer_strides = strides;
+  const bool inner_contiguous = g.red_inner_stride == g.itemsize;
+  g.columns = !inner_contiguous && !g.kept_shape.empty() && g.kept_strides.back() == g.itemsize;
+  return g;
+}
+
+// `in` itself when plan() finds a contiguous loop for it, else a packed copy (kept dimensions
+// first, reduced last), for which the contiguous loop applies.
+Tensor packed_for_loops(const Tensor& in, int reduced_rank, ReduceGeometry& g) {
+  g = plan(in, reduced_rank);
+  if (g.columns || g.red_inner_stride == g.itemsize || g.per_output == 0) return in;
+  Tensor packed = Tensor::empty(in.shape(), in.dtype(), in.device());
+  copy(in, packed);
+  g = plan(packed, reduced_rank);
+  return packed;
 }
 
 template <class T>
-void softmax_typed(const Tensor& in, const Tensor& out, bool log) {
-  const int64_t n = in.dim(in.rank() - 1), rows = in.numel() / n;
+void reference_typed(ReduceOp op, const Tensor& in, int reduced_rank, T* out) {
+  using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+  const int kept_rank = in.rank() - reduced_rank;
+  int64_t outputs = 1, count = 1;
+  for (int d = 0; d < in.rank(); ++d) (d < kept_rank ? outputs : count) *= in.dim(d);
   const T* x = in.data<T>();
-  T* y = out.data<T>();
-  parallel_for(0, rows, std::max<int64_t>(1, kParallelGrain / n), [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const T* xr = x + r * n;
-      T* yr = y + r * n;
-      T max_value = xr[0];
-      for (int64_t i = 1; i < n; ++i) max_value = xr[i] > max_value ? xr[i] : max_value;
-      if (std::isinf(max_value) && max_value < 0) max_value = 0;  // an all -inf row
-      double total = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        const T e = std::exp(xr[i] - max_value);
-        if (!log) yr[i] = e;
-        total += double(e);
+  for (int64_t o = 0; o < outputs; ++o) {
+    Acc acc = 0;
+    bool started = false;
+    for (int64_t r = 0; r < count; ++r) {
+      int64_t offset = 0, rest = o * count + r;  // flat index into in's shape
+      for (int d = in.rank() - 1; d >= 0; --d) {
+        offset += (rest % in.dim(d)) * in.strides()[d];
+        rest /= in.dim(d);
       }
-      if (log) {
-        const T log_total = T(std::log(total));
-        for (int64_t i = 0; i < n; ++i) yr[i] = xr[i] - max_value - log_total;
-      } else {
-        const T inverse = T(1.0 / total);
-        for (int64_t i = 0; i < n; ++i) yr[i] *= inverse;
-      }
+      const Acc v = Acc(x[offset]);
+      if (!started)
+        acc = v;
+      else if (op == ReduceOp::Sum || op == ReduceOp::Mean)
+        acc += v;
+      else if (op == ReduceOp::Prod)
+        acc *= v;
+      else if (op == ReduceOp::Max)
+        acc = (v > acc || v != v) && acc == acc ? v : acc;
+      else if (op == ReduceOp::Min)
+        acc = (v < acc || v != v) && acc == acc ? v : acc;
+      else if (op == ReduceOp::Any)
+        acc = acc || v;
+      else
+        acc = acc && v;
+      started = true;
     }
-  });
+    if (!started) {  // the identity of an empty reduction
+      using Limits = std::numeric_limits<T>;
+      const bool inf = Limits::has_infinity;
+      acc = op == ReduceOp::Prod || op == ReduceOp::All ? Acc(1)
+            : op == ReduceOp::Max ? (inf ? -Acc(Limits::infinity()) : Acc(Limits::lowest()))
+            : op == ReduceOp::Min ? (inf ? Acc(Limits::infinity()) : Acc(Limits::max()))
+                                  : Acc(0);
+    }
+    if (op == ReduceOp::Mean) {
+      if constexpr (std::is_floating_point_v<T>)
+        acc = acc / Acc(count);
+      else
+        acc = count == 0 ? 0 : Acc(T(acc)) / count;
+    }
+    out[o] = T(acc);  // integers wrap to T, as TF's do
+  }
 }
 
 }  // namespace
 
-void arg_reduce(bool is_max, const Tensor& in, const Tensor& out) {
-  const bool wide = out.dtype() == DType::Int64;
-  TF_DISPATCH_NUMERIC(in.dtype(), "argmax", {
-    if (wide) arg_reduce_typed<scalar_t, int64_t>(is_max, in, out);
-    else arg_reduce_typed<scalar_t, int32_t>(is_max, in, out);
-  });
+void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
+  const int kept_rank = in.rank() - reduced_rank;
+  if (numel(in.shape()) == out.numel()) {  // one element per output: every op is the identity
+    Dims shape(std::vector<int64_t>(in.shape().begin(), in.shape().begin() + kept_rank));
+    Dims strides(std::vector<int64_t>(in.strides().begin(), in.strides().begin() + kept_rank));
+    copy(Tensor::view_of(in, shape, strides, in.offset()),
+         Tensor::view_of(out, shape, contiguous_strides(shape), out.offset()));
+    return;
+  }
+  ReduceGeometry g;
+  const Tensor source = packed_for_loops(in, reduced_rank, g);
+  TF_CALL_ISA_KERNEL(reduce_kernel, op, in.dtype(), g, out.raw_data());
 }
 
-void softmax_last_axis(const Tensor& in, const Tensor& out, bool log) {
-  TF_DISPATCH_FLOAT(in.dtype(), "softmax", softmax_typed<scalar_t>(in, out, log));
+void reduce_reference(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
+  TF_DISPATCH_ALL(in.dtype(), "reduce_reference",
+                  reference_typed<scalar_t>(op, in, reduced_rank, out.data<scalar_t>()));
+}
+
+void arg_reduce(bool is_max, const Tensor& in, const Tensor& out) {
+  const bool wide = out.dtype() == DType::Int64;
+  if (in.dim(in.rank() - 1) == 1) {  // one candidate: index 0 everywhere
+    std::memset(out.raw_data(), 0, size_t(out.numel()) * out.itemsize());
+    return;
+  }
+  ReduceGeometry g;
+  const Tensor source = packed_for_loops(in, 1, g);
+  TF_CALL_ISA_KERNEL(arg_reduce_kernel, is_max, in.dtype(), g, wide, out.raw_data());
+}
+
+void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, bool log,
+             const Tensor& out) {
+  TF_CALL_ISA_KERNEL(softmax_kernel, in, outer, n, inner, log, out);
 }
 
 }  // namespace tapeflow::cpu

@@ -21,8 +21,9 @@ def from_dlpack(dlcapsule_or_array):
 
 
 def to_dlpack(tensor):
-    """A legacy DLPack capsule viewing the tensor (CPU tensors only)."""
-    return np.asarray(memoryview(tensor)).__dlpack__()
+    """A legacy DLPack capsule holding the tensor's values (a copy: legacy DLPack cannot mark
+    memory read-only). Prefer passing the tensor itself to a consumer's from_dlpack."""
+    return tensor.__dlpack__()
 
 
 class _CapsuleHolder:

@@ -1,182 +1,538 @@
-// Reduction loops, compiled once per ISA. Each output element is reduced by exactly one thread
-// over its elements in a fixed order, so results are bit-identical for any thread count.
-// A full reduction of a large tensor is split into fixed 64K-element blocks whose partial
-// results combine in order (again independent of the thread count).
+// Reduction and softmax loops, compiled once per ISA (see isa_namespace.h). The loops are
+// plain C++ written so the compiler vectorises them for the target: independent lanes for a
+// contiguous reduction, whole rows of outputs for a column reduction, a polynomial exp.
+// Work is split across threads by units of outputs, or by fixed blocks of one reduction when
+// there are few outputs: never by thread count, so the bits never depend on it.
+#include "kernels/cpu/reduce.h"
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/cpu/loops.h"
-#include "kernels/cpu/reduce.h"
 
 namespace tapeflow::cpu::TF_ISA {
 namespace {
 
-constexpr int64_t kBlock = 65536;
+constexpr int kLanes = 16;           // independent accumulators of a contiguous reduction
+constexpr int64_t kLaneBlock = 512;  // elements folded from lanes into the accumulator at once
+constexpr int64_t kChunk = 4096;     // most outputs accumulated together by the column loop
+constexpr int64_t kSubRows = 32;     // rows summed in float before folding into double
+constexpr int64_t kBlock = 32768;    // elements per block when one reduction is shared out
+constexpr int64_t kFewUnits = 32;    // fewer units than this: share out single reductions
 
-template <class T> struct Acc { using type = T; };
-template <> struct Acc<float> { using type = double; };
-template <> struct Acc<int32_t> { using type = int64_t; };
+#if defined(__GNUC__) && !defined(__clang__)
+#define TF_KEEP_LOOP _Pragma("GCC unroll 1")
+#else
+#define TF_KEEP_LOOP
+#endif
 
-// The identity of `op` for elements of type T, held in the accumulator type A.
-template <class T, class A>
-A identity(ReduceOp op) {
-  switch (op) {
-    case ReduceOp::Sum: return A(0);
-    case ReduceOp::Prod: return A(1);
-    case ReduceOp::Max:
-      return std::numeric_limits<T>::has_infinity ? -A(std::numeric_limits<T>::infinity())
-                                                  : A(std::numeric_limits<T>::lowest());
-    case ReduceOp::Min:
-      return std::numeric_limits<T>::has_infinity ? A(std::numeric_limits<T>::infinity())
-                                                  : A(std::numeric_limits<T>::max());
-    case ReduceOp::Any: return A(0);
-    case ReduceOp::All: return A(1);
+// What the vector loops hold: integer sums and products wrap, as TF's do, computed unsigned
+// to keep the C++ defined; bool is read as bytes.
+template <class T, bool kWrapping>
+using LaneType = typename std::conditional_t<
+    std::is_same_v<T, bool>, std::enable_if<true, uint8_t>,
+    std::conditional_t<kWrapping && std::is_integral_v<T>, std::make_unsigned<T>,
+                       std::enable_if<true, T>>>::type;
+
+// The arithmetic of one reduction. Acc: what partial results combine in (double for float32
+// sums, so long sums stay accurate).
+template <ReduceOp kOp, class T>
+struct Reducer {
+  static constexpr bool kSum = kOp == ReduceOp::Sum || kOp == ReduceOp::Mean;
+  using Lane = LaneType<T, kSum || kOp == ReduceOp::Prod>;
+  using Acc = std::conditional_t<kSum && std::is_same_v<T, float>, double, Lane>;
+  // Which (op, dtype) pairs exist: the op layer rejects the others before calling in.
+  static constexpr bool kValid =
+      std::is_same_v<T, bool> == (kOp == ReduceOp::Any || kOp == ReduceOp::All);
+
+  static Lane identity() {
+    using Limits = std::numeric_limits<Lane>;
+    if constexpr (kSum || kOp == ReduceOp::Any)
+      return Lane(0);
+    else if constexpr (kOp == ReduceOp::Prod || kOp == ReduceOp::All)
+      return Lane(1);
+    else if constexpr (kOp == ReduceOp::Max)
+      return Limits::has_infinity ? -Limits::infinity() : Limits::lowest();
+    else
+      return Limits::has_infinity ? Limits::infinity() : Limits::max();
   }
-  return A(0);
-}
-
-// NaN propagates through max and min (NumPy's rule).
-template <class A>
-inline A combine(ReduceOp op, A acc, A v) {
-  switch (op) {
-    case ReduceOp::Sum: return acc + v;
-    case ReduceOp::Prod: return acc * v;
-    case ReduceOp::Max: return (v > acc || v != v) && acc == acc ? v : acc;
-    case ReduceOp::Min: return (v < acc || v != v) && acc == acc ? v : acc;
-    case ReduceOp::Any: return A(acc != A(0) || v != A(0));
-    case ReduceOp::All: return A(acc != A(0) && v != A(0));
+  // NOTE: max/min keep a NaN once seen: b > NaN and b < NaN are false.
+  template <class V>
+  static V combine(V a, V b) {
+    if constexpr (kSum)
+      return V(a + b);
+    else if constexpr (kOp == ReduceOp::Prod)
+      return V(a * b);
+    else if constexpr (kOp == ReduceOp::Max)
+      return (b > a) | (b != b) ? b : a;  // no branch
+    else if constexpr (kOp == ReduceOp::Min)
+      return (b < a) | (b != b) ? b : a;
+    else if constexpr (kOp == ReduceOp::Any)
+      return V(a | b);
+    else
+      return V(a & b);
   }
+  static T finalize(Acc a, int64_t count) {
+    if constexpr (kOp == ReduceOp::Mean) {
+      if constexpr (std::is_floating_point_v<T>)
+        return T(a / Acc(count));
+      else
+        return count == 0 ? T(0) : T(int64_t(T(a)) / count);
+    } else {
+      return T(a);
+    }
+  }
+};
+
+// Folds n contiguous elements into acc: kLanes independent lanes, folded every kLaneBlock.
+template <class R, class T>
+typename R::Acc reduce_contiguous(const T* x, int64_t n, typename R::Acc acc) {
+  using L = typename R::Lane;
+  using A = typename R::Acc;
+  while (n >= kLanes) {
+    const int64_t m = std::min(n, kLaneBlock) & ~int64_t(kLanes - 1);
+    L lanes[kLanes];
+    for (int l = 0; l < kLanes; ++l) lanes[l] = L(x[l]);
+    if constexpr (R::kSum) {  // GCC vectorises the unrolled lanes as a sum reduction
+      for (int64_t i = kLanes; i < m; i += kLanes)
+        for (int l = 0; l < kLanes; ++l) lanes[l] = R::combine(lanes[l], L(x[i + l]));
+    } else {  // and a select (max, min) only as a loop over the lanes
+      for (int64_t i = kLanes; i < m; i += kLanes) {
+        TF_KEEP_LOOP
+        for (int l = 0; l < kLanes; ++l) lanes[l] = R::combine(lanes[l], L(x[i + l]));
+      }
+    }
+    for (int width = kLanes / 2; width > 0; width /= 2)
+      for (int l = 0; l < width; ++l) lanes[l] = R::combine(lanes[l], lanes[l + width]);
+    acc = R::combine(acc, A(lanes[0]));
+    x += m, n -= m;
+  }
+  for (int64_t i = 0; i < n; ++i) acc = R::combine(acc, A(L(x[i])));
   return acc;
 }
 
-// Reduces n elements at p (byte stride s). The contiguous sum uses 8 independent
-// accumulators so the compiler can vectorise it.
-template <class T, class A>
-A reduce_run(ReduceOp op, const char* p, int64_t s, int64_t n, A acc) {
-  if (s == int64_t(sizeof(T)) && op == ReduceOp::Sum) {
-    const T* x = reinterpret_cast<const T*>(p);
-    A lanes[8] = {};
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-      for (int l = 0; l < 8; ++l) lanes[l] += A(x[i + l]);
-    for (; i < n; ++i) lanes[0] += A(x[i]);
-    A total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-              ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    return acc + total;
+// Rows of `width` (<= its capacity) outputs folded element-wise; float32 sums fold into
+// double every kSubRows rows. Made once per thread's share of the work, reset per unit.
+template <class R, class T>
+struct ColumnAccumulator {
+  using L = typename R::Lane;
+  using A = typename R::Acc;
+  static constexpr bool kTwoLevel = !std::is_same_v<L, A>;
+  std::vector<L> lanes;
+  std::vector<A> acc;
+  int64_t width = 0, pending = 0;
+
+  explicit ColumnAccumulator(int64_t capacity) : lanes(size_t(capacity)) {
+    if constexpr (kTwoLevel) acc.resize(size_t(capacity));
   }
-  for (int64_t i = 0; i < n; ++i) acc = combine(op, acc, A(*reinterpret_cast<const T*>(p + i * s)));
-  return acc;
+  void reset(int64_t w) {
+    width = w, pending = 0;
+    std::fill_n(lanes.data(), width, R::identity());
+    if constexpr (kTwoLevel) std::fill_n(acc.data(), width, A(R::identity()));
+  }
+  void add_row(const T* row) {
+    L* l = lanes.data();
+    for (int64_t k = 0; k < width; ++k) l[k] = R::combine(l[k], L(row[k]));
+    if (kTwoLevel && ++pending == kSubRows) flush();
+  }
+  void flush() {
+    L* l = lanes.data();
+    A* a = acc.data();
+    for (int64_t k = 0; k < width; ++k) a[k] = R::combine(a[k], A(l[k])), l[k] = R::identity();
+    pending = 0;
+  }
+  const A* result() {
+    if constexpr (!kTwoLevel) return lanes.data();
+    flush();
+    return acc.data();
+  }
+};
+
+// Row-major position in (shape, byte strides), tracking the element address.
+struct Walker {
+  const Dims& shape;
+  const Dims& strides;
+  int64_t index[kMaxRank] = {};
+  const char* ptr;
+
+  Walker(const Dims& s, const Dims& st, const char* base, int64_t start)
+      : shape(s), strides(st), ptr(base) {
+    for (int d = shape.size() - 1; d >= 0; --d) {
+      index[d] = start % shape[d];
+      start /= shape[d];
+      ptr += index[d] * strides[d];
+    }
+  }
+  void next() {
+    for (int d = shape.size() - 1; d >= 0; --d) {
+      ptr += strides[d];
+      if (++index[d] < shape[d]) return;
+      ptr -= shape[d] * strides[d];
+      index[d] = 0;
+    }
+  }
+};
+
+// fn(p, count) for each run along the innermost reduced dimension making up the flat reduced
+// range [begin, end) of the output whose elements start at `base`.
+template <class Fn>
+void for_each_run(const ReduceGeometry& g, const char* base, int64_t begin, int64_t end, Fn&& fn) {
+  if (begin >= end) return;
+  if (g.red_outer_shape.empty()) return fn(base + begin * g.red_inner_stride, end - begin);
+  const int64_t n = g.red_inner_size;
+  Walker outer(g.red_outer_shape, g.red_outer_strides, base, begin / n);
+  for (int64_t i = begin % n;;) {
+    const int64_t count = std::min(n - i, end - begin);
+    fn(outer.ptr + i * g.red_inner_stride, count);
+    if ((begin += count) >= end) return;
+    i = 0;
+    outer.next();
+  }
 }
 
-// The reduced sub-space of one output element, walked as runs of its innermost dimension.
-template <class T, class A>
-A reduce_block(ReduceOp op, const StridedLoop<1>& inner, const char* base, int64_t begin,
-               int64_t end, A acc) {
-  StridedLoop<1> shifted = inner;
-  shifted.base[0] = const_cast<char*>(base);
-  shifted.run(begin, end, [&](char* const* p, const int64_t* s, int64_t n) {
-    acc = reduce_run<T, A>(op, p[0], s[0], n, acc);
-  });
-  return acc;
+// Units of work: one output (contiguous reductions) or up to kChunk neighbouring outputs of
+// one row (column reductions). Unit u covers outputs [first, first + count).
+struct Units {
+  int64_t width, chunk, per_row, count;
+  explicit Units(const ReduceGeometry& g) {
+    width = g.columns ? g.kept_shape.back() : 1;
+    chunk = std::min(width, kChunk);
+    per_row = (width + chunk - 1) / chunk;
+    count = g.outputs / width * per_row;
+  }
+  // Where unit u's outputs start, in the output and in the input.
+  int64_t first(int64_t u) const { return u / per_row * width + u % per_row * chunk; }
+  int64_t size(int64_t u) const { return std::min(chunk, width - u % per_row * chunk); }
+};
+
+const char* kept_address(const ReduceGeometry& g, int64_t first, int64_t width) {
+  const int rank = g.kept_shape.size() - (g.columns ? 1 : 0);
+  const char* p = g.base + (g.columns ? (first % width) * g.itemsize : 0);
+  int64_t rest = g.columns ? first / width : first;
+  for (int d = rank - 1; d >= 0 && rest > 0; --d) {
+    p += (rest % g.kept_shape[d]) * g.kept_strides[d];
+    rest /= g.kept_shape[d];
+  }
+  return p;
 }
 
-template <class T>
-void reduce_typed(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
-  using A = typename Acc<T>::type;
-  const int kept_rank = in.rank() - reduced_rank;
-  Dims kept_shape, kept_strides, red_shape, red_strides;
-  for (int d = 0; d < in.rank(); ++d) {
-    (d < kept_rank ? kept_shape : red_shape).push_back(in.dim(d));
-    (d < kept_rank ? kept_strides : red_strides).push_back(in.strides()[d]);
-  }
-  const int64_t outputs = numel(kept_shape), per_output = numel(red_shape);
-  T* out_data = out.data<T>();
-  const Tensor red_view = Tensor::view_of(in, red_shape, red_strides, in.offset());
-  const StridedLoop<1> inner(red_shape, {&red_view});
-  const char* in_base = static_cast<const char*>(in.raw_data());
-  const int64_t itemsize = sizeof(T);
-
-  if (outputs == 1 && per_output > 2 * kBlock) {
-    // One large reduction: fixed blocks reduced in parallel, partials combined in order.
-    const int64_t blocks = (per_output + kBlock - 1) / kBlock;
-    std::vector<A> partial(size_t(blocks), identity<T, A>(op));
-    parallel_for(0, blocks, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t b = lo; b < hi; ++b)
-        partial[size_t(b)] = reduce_block<T, A>(op, inner, in_base, b * kBlock,
-                                                std::min(per_output, (b + 1) * kBlock),
-                                                identity<T, A>(op));
+// Unit u's accumulators over the flat reduced range [begin, end) into acc[0, units.size(u));
+// its elements start at base.
+template <class R, class T>
+void reduce_unit(const ReduceGeometry& g, const Units& units, int64_t u, const char* base,
+                 int64_t begin, int64_t end, ColumnAccumulator<R, T>& columns,
+                 typename R::Acc* acc) {
+  if (!g.columns) {
+    typename R::Acc a = R::identity();
+    for_each_run(g, base, begin, end, [&](const char* p, int64_t n) {
+      a = reduce_contiguous<R>(reinterpret_cast<const T*>(p), n, a);
     });
-    A acc = identity<T, A>(op);
-    for (A p : partial) acc = combine(op, acc, p);
-    out_data[0] = T(acc);
+    acc[0] = a;
     return;
   }
+  columns.reset(units.size(u));
+  for_each_run(g, base, begin, end, [&](const char* p, int64_t rows) {
+    for (int64_t r = 0; r < rows; ++r)
+      columns.add_row(reinterpret_cast<const T*>(p + r * g.red_inner_stride));
+  });
+  std::copy_n(columns.result(), units.size(u), acc);
+}
 
-  // Kept dimensions contiguous and innermost (e.g. a column sum, the bias gradient): add
-  // whole rows into a per-chunk accumulator, vectorised across the kept elements.
-  bool kept_contiguous = kept_rank > 0 && outputs > 1;
-  for (int d = kept_rank - 1, expected = 1; d >= 0 && kept_contiguous; --d) {
-    kept_contiguous = kept_shape[d] == 1 || kept_strides[d] == expected;
-    expected *= int(kept_shape[d]);
-  }
-  if constexpr (!std::is_same_v<T, bool>) {  // bool only reaches any/all: the general path
-  if (kept_contiguous) {
-    constexpr int64_t kChunk = 1024;
-    const int64_t chunks = (outputs + kChunk - 1) / kChunk;
-    const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(per_output * kChunk, 1));
-    parallel_for(0, chunks, grain, [&](int64_t lo, int64_t hi) {
-      std::vector<A> acc(static_cast<size_t>(kChunk));
-      for (int64_t c = lo; c < hi; ++c) {
-        const int64_t first = c * kChunk, count = std::min(kChunk, outputs - first);
-        std::fill(acc.begin(), acc.begin() + count, identity<T, A>(op));
-        StridedLoop<1> rows = inner;
-        rows.base[0] = const_cast<char*>(in_base) + first * itemsize;
-        rows.run(0, per_output, [&](char* const* p, const int64_t* s, int64_t n) {
-          for (int64_t r = 0; r < n; ++r) {
-            const T* row = reinterpret_cast<const T*>(p[0] + r * s[0]);
-            if (op == ReduceOp::Sum) {
-              for (int64_t k = 0; k < count; ++k) acc[size_t(k)] += A(row[k]);
-            } else {
-              for (int64_t k = 0; k < count; ++k)
-                acc[size_t(k)] = combine(op, acc[size_t(k)], A(row[k]));
-            }
-          }
-        });
-        for (int64_t k = 0; k < count; ++k) out_data[first + k] = T(acc[size_t(k)]);
+template <class R, class T>
+void reduce_typed(const ReduceGeometry& g, T* out) {
+  using A = typename R::Acc;
+  const Units units(g);
+  const int64_t n = g.per_output, chunk = units.chunk;
+  const int64_t column_capacity = g.columns ? chunk : 0;
+  // Few units with much work each: cut each reduction into fixed blocks of rows.
+  // (At least 64 rows, so resetting and combining accumulators stays a small share.)
+  const int64_t block_rows = std::max<int64_t>(chunk == 1 ? 1 : 64, kBlock / chunk);
+  if (units.count >= kFewUnits || n < 2 * block_rows) {
+    const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, chunk * n));
+    parallel_for(0, units.count, grain, [&](int64_t lo, int64_t hi) {
+      std::vector<A> acc(static_cast<size_t>(chunk));
+      ColumnAccumulator<R, T> columns(column_capacity);
+      Walker kept(g.kept_shape, g.kept_strides, g.base, lo);  // used by contiguous loops
+      for (int64_t u = lo; u < hi; ++u) {
+        const char* base = g.columns ? kept_address(g, units.first(u), units.width) : kept.ptr;
+        if (!g.columns) kept.next();
+        reduce_unit<R, T>(g, units, u, base, 0, n, columns, acc.data());
+        T* o = out + units.first(u);
+        for (int64_t k = 0, size = units.size(u); k < size; ++k) o[k] = R::finalize(acc[k], n);
       }
     });
     return;
   }
-  }
-
-  // Each output's offset into `in`, from its index over the kept dimensions.
-  auto output_offset = [&](int64_t o) {
-    int64_t offset = 0;
-    for (int d = kept_rank - 1; d >= 0; --d) {
-      offset += (o % kept_shape[d]) * kept_strides[d];
-      o /= kept_shape[d];
+  const int64_t blocks = (n + block_rows - 1) / block_rows;
+  std::vector<A> partial(size_t(units.count * blocks * chunk));  // (unit, block, column)
+  parallel_for(0, units.count * blocks, 1, [&](int64_t lo, int64_t hi) {
+    ColumnAccumulator<R, T> columns(column_capacity);
+    for (int64_t t = lo; t < hi; ++t) {
+      const int64_t u = t / blocks, b = t % blocks;
+      reduce_unit<R, T>(g, units, u, kept_address(g, units.first(u), units.width), b * block_rows,
+                        std::min(n, (b + 1) * block_rows), columns, &partial[size_t(t * chunk)]);
     }
-    return offset * itemsize;
-  };
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(per_output, 1));
-  parallel_for(0, outputs, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t o = lo; o < hi; ++o)
-      out_data[o] = T(reduce_block<T, A>(op, inner, in_base + output_offset(o), 0, per_output,
-                                         identity<T, A>(op)));
+  });
+  for (int64_t u = 0; u < units.count; ++u) {  // partials combine in block order
+    A* total = &partial[size_t(u * blocks * chunk)];
+    const int64_t size = units.size(u);
+    for (int64_t b = 1; b < blocks; ++b)
+      for (int64_t k = 0; k < size; ++k) total[k] = R::combine(total[k], total[b * chunk + k]);
+    T* o = out + units.first(u);
+    for (int64_t k = 0; k < size; ++k) o[k] = R::finalize(total[k], n);
+  }
+}
+
+template <class Fn>
+void for_dtype(DType dtype, Fn&& fn) {  // the op layer has checked which dtypes each op takes
+  switch (dtype) {
+    case DType::Float32:
+      return fn(float{});
+    case DType::Float64:
+      return fn(double{});
+    case DType::Int32:
+      return fn(int32_t{});
+    case DType::Int64:
+      return fn(int64_t{});
+    case DType::Bool:
+      return fn(bool{});
+  }
+}
+
+template <class T, class Fn>
+void for_reduce_op(ReduceOp op, Fn&& fn) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return fn(Reducer<ReduceOp::Sum, T>{});
+    case ReduceOp::Prod:
+      return fn(Reducer<ReduceOp::Prod, T>{});
+    case ReduceOp::Max:
+      return fn(Reducer<ReduceOp::Max, T>{});
+    case ReduceOp::Min:
+      return fn(Reducer<ReduceOp::Min, T>{});
+    case ReduceOp::Any:
+      return fn(Reducer<ReduceOp::Any, T>{});
+    case ReduceOp::All:
+      return fn(Reducer<ReduceOp::All, T>{});
+    case ReduceOp::Mean:
+      return fn(Reducer<ReduceOp::Mean, T>{});
+  }
+}
+
+// ---- arg max / arg min --------------------------------------------------------------------
+
+// Index of the extreme of x[0, n): the extreme comes from the vectorised reduction, then a
+// scan finds its first occurrence, testing 64 elements at a time.
+template <bool kMax, class T>
+int64_t arg_contiguous(const T* x, int64_t n) {
+  using R = Reducer<kMax ? ReduceOp::Max : ReduceOp::Min, T>;
+  const T best = R::finalize(reduce_contiguous<R>(x, n, R::identity()), n);
+  const bool nan = best != best;
+  for (int64_t i = 0; i < n; i += 64) {
+    const int64_t m = std::min<int64_t>(64, n - i);
+    int hit = 0;  // (a branch-free test the compiler vectorises, then a scan of the hit block)
+    if (nan)
+      for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] != x[i + j]);
+    else
+      for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] == best);
+    for (int64_t j = 0; hit && j < m; ++j)
+      if (nan ? x[i + j] != x[i + j] : x[i + j] == best) return i + j;
+  }
+  return 0;  // not reached: best is one of the elements
+}
+
+template <bool kMax, class T, class I>
+void arg_typed(const ReduceGeometry& g, I* out) {
+  const Units units(g);
+  const int64_t n = g.red_inner_size;
+  const int64_t grain =
+      std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, units.chunk * n));
+  parallel_for(0, units.count, grain, [&](int64_t lo, int64_t hi) {
+    std::unique_ptr<T[]> best(new T[size_t(g.columns ? units.chunk : 0)]);
+    Walker kept(g.kept_shape, g.kept_strides, g.base, lo);  // used by contiguous loops
+    for (int64_t u = lo; u < hi; ++u) {
+      I* o = out + units.first(u);
+      if (!g.columns) {
+        o[0] = I(arg_contiguous<kMax>(reinterpret_cast<const T*>(kept.ptr), n));
+        kept.next();
+        continue;
+      }
+      const char* base = kept_address(g, units.first(u), units.width);
+      const int64_t size = units.size(u);
+      std::copy_n(reinterpret_cast<const T*>(base), size, best.get());
+      std::fill_n(o, size, I(0));
+      for (int64_t i = 1; i < n; ++i) {
+        const T* row = reinterpret_cast<const T*>(base + i * g.red_inner_stride);
+        for (int64_t k = 0; k < size; ++k) {
+          const T v = row[k], b = best[k];
+          const bool wins = b == b && (v != v || (kMax ? v > b : v < b));
+          best[k] = wins ? v : b;
+          o[k] = wins ? I(i) : o[k];
+        }
+      }
+    }
+  });
+}
+
+// ---- softmax --------------------------------------------------------------------------------
+
+template <class T>
+struct ExpConstants;
+template <>
+struct ExpConstants<float> {
+  using Bits = int32_t;
+  static constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23: t + kMagic rounds t to an integer
+  static constexpr float kLowest = -87.0f;      // below: the result would be subnormal; give 0
+  static constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+  static constexpr int kDegree = 7, kMantissa = 23, kBias = 127;
+};
+template <>
+struct ExpConstants<double> {
+  using Bits = int64_t;
+  static constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52
+  static constexpr double kLowest = -708.0;
+  static constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  static constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  static constexpr int kDegree = 13, kMantissa = 52, kBias = 1023;
+};
+
+// exp(x) for x <= 0 (and NaN), without libm calls so the loop vectorises: x = n ln2 + r,
+// |r| <= ln2 / 2, exp(r) from its Taylor series (error < 1 ulp), 2^n from the exponent bits.
+// NOTE: positive x is outside the contract (softmax only passes x - max).
+template <class T>
+inline T exp_nonpositive(T x) {
+  using C = ExpConstants<T>;
+  using Bits = typename C::Bits;
+  const T clamped = x < C::kLowest ? C::kLowest : x;
+  const T shifted = clamped * T(1.4426950408889634) + C::kMagic;
+  const T n = shifted - C::kMagic;
+  Bits n_bits, magic_bits;
+  std::memcpy(&n_bits, &shifted, sizeof(T));
+  const T magic = C::kMagic;
+  std::memcpy(&magic_bits, &magic, sizeof(T));
+  const T r = (clamped - n * C::kLn2Hi) - n * C::kLn2Lo;
+  T p = T(1);  // 1 + r (1 + r/2 (1 + r/3 (...))); 1/k folds to a constant once unrolled
+  for (int k = C::kDegree; k >= 1; --k) p = T(1) + p * (r * (T(1) / T(k)));
+  // Unsigned: a NaN input gives garbage bits here, discarded below.
+  using UBits = std::make_unsigned_t<Bits>;
+  const UBits scale_bits = (UBits(n_bits) - UBits(magic_bits) + UBits(C::kBias)) << C::kMantissa;
+  T scale;
+  std::memcpy(&scale, &scale_bits, sizeof(T));
+  const T y = p * scale;
+  return x != x ? x : (x < C::kLowest ? T(0) : y);
+}
+
+// Softmax of one contiguous row of n.
+template <class T>
+void softmax_row(const T* x, T* y, int64_t n, bool log) {
+  using Max = Reducer<ReduceOp::Max, T>;
+  using Sum = Reducer<ReduceOp::Sum, T>;
+  const T max_value = Max::finalize(reduce_contiguous<Max>(x, n, Max::identity()), n);
+  for (int64_t i = 0; i < n; ++i) y[i] = exp_nonpositive(T(x[i] - max_value));
+  const auto total = reduce_contiguous<Sum>(y, n, Sum::identity());
+  if (log) {
+    const T log_total = T(std::log(total));
+    for (int64_t i = 0; i < n; ++i) y[i] = (x[i] - max_value) - log_total;
+  } else {
+    const T inverse = T(1 / total);
+    for (int64_t i = 0; i < n; ++i) y[i] *= inverse;
+  }
+}
+
+// Softmaxes of `width` neighbouring columns at once, each of n elements spaced `inner` apart.
+template <class T>
+struct SoftmaxColumns {
+  using Max = Reducer<ReduceOp::Max, T>;
+  using Sum = Reducer<ReduceOp::Sum, T>;
+  ColumnAccumulator<Max, T> maxima;
+  ColumnAccumulator<Sum, T> sums;
+  std::vector<T> max_value, factor;
+  explicit SoftmaxColumns(int64_t capacity)
+      : maxima(capacity), sums(capacity), max_value(size_t(capacity)), factor(size_t(capacity)) {}
+
+  void run(const T* x, T* y, int64_t n, int64_t inner, int64_t width, bool log) {
+    maxima.reset(width);
+    for (int64_t i = 0; i < n; ++i) maxima.add_row(x + i * inner);
+    std::copy_n(maxima.result(), width, max_value.data());
+    sums.reset(width);
+    const T* m = max_value.data();
+    for (int64_t i = 0; i < n; ++i) {
+      const T* xr = x + i * inner;
+      T* yr = y + i * inner;
+      for (int64_t k = 0; k < width; ++k) yr[k] = exp_nonpositive(T(xr[k] - m[k]));
+      sums.add_row(yr);
+    }
+    const auto* total = sums.result();
+    T* f = factor.data();
+    for (int64_t k = 0; k < width; ++k) f[k] = log ? T(std::log(total[k])) : T(1 / total[k]);
+    for (int64_t i = 0; i < n; ++i) {
+      const T* xr = x + i * inner;
+      T* yr = y + i * inner;
+      if (log) {
+        for (int64_t k = 0; k < width; ++k) yr[k] = (xr[k] - m[k]) - f[k];
+      } else {
+        for (int64_t k = 0; k < width; ++k) yr[k] *= f[k];
+      }
+    }
+  }
+};
+
+template <class T>
+void softmax_typed(const T* x, int64_t outer, int64_t n, int64_t inner, bool log, T* y) {
+  // Columns are independent, so narrower units (for more threads when outer is small) give
+  // the same bits.
+  int64_t chunk = std::min(inner, kChunk);
+  if (outer < kFewUnits) chunk = std::min(chunk, std::max<int64_t>(64, inner / kFewUnits));
+  const int64_t per_row = (inner + chunk - 1) / chunk;
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, n * chunk));
+  parallel_for(0, outer * per_row, grain, [&](int64_t lo, int64_t hi) {
+    SoftmaxColumns<T> columns(inner == 1 ? 0 : chunk);
+    for (int64_t u = lo; u < hi; ++u) {
+      const int64_t offset = u / per_row * n * inner + u % per_row * chunk;
+      if (inner == 1)
+        softmax_row(x + offset, y + offset, n, log);
+      else
+        columns.run(x + offset, y + offset, n, inner, std::min(chunk, inner - u % per_row * chunk),
+                    log);
+    }
   });
 }
 
 }  // namespace
 
-void reduce_kernel(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) {
-  switch (in.dtype()) {
-    case DType::Float32: return reduce_typed<float>(op, in, reduced_rank, out);
-    case DType::Float64: return reduce_typed<double>(op, in, reduced_rank, out);
-    case DType::Int32: return reduce_typed<int32_t>(op, in, reduced_rank, out);
-    case DType::Int64: return reduce_typed<int64_t>(op, in, reduced_rank, out);
-    case DType::Bool: return reduce_typed<bool>(op, in, reduced_rank, out);
-  }
+void reduce_kernel(ReduceOp op, DType dtype, const ReduceGeometry& g, void* out) {
+  for_dtype(dtype, [&](auto value) {
+    using T = decltype(value);
+    for_reduce_op<T>(op, [&](auto reducer) {
+      using R = decltype(reducer);
+      if constexpr (R::kValid) reduce_typed<R>(g, static_cast<T*>(out));
+    });
+  });
+}
+
+void arg_reduce_kernel(bool is_max, DType dtype, const ReduceGeometry& g, bool wide, void* out) {
+  for_dtype(dtype, [&](auto value) {
+    using T = decltype(value);
+    if (wide)
+      is_max ? arg_typed<true, T>(g, static_cast<int64_t*>(out))
+             : arg_typed<false, T>(g, static_cast<int64_t*>(out));
+    else
+      is_max ? arg_typed<true, T>(g, static_cast<int32_t*>(out))
+             : arg_typed<false, T>(g, static_cast<int32_t*>(out));
+  });
+}
+
+void softmax_kernel(const Tensor& in, int64_t outer, int64_t n, int64_t inner, bool log,
+                    const Tensor& out) {
+  if (in.dtype() == DType::Float32)
+    softmax_typed(in.data<float>(), outer, n, inner, log, out.data<float>());
+  else
+    softmax_typed(in.data<double>(), outer, n, inner, log, out.data<double>());
 }
 
 }  // namespace tapeflow::cpu::TF_ISA

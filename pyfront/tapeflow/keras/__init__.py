@@ -1,0 +1,24 @@
+"""``tapeflow.keras`` (also ``tf.keras``): the Keras API on top of tapeflow's ops.
+
+    from tapeflow import keras
+    from tapeflow.keras import layers
+
+The leaf modules (backend, activations, initializers, regularizers, losses, metrics,
+optimizers) are imported here; layers, models, callbacks, datasets, utils and saving are added
+below them by their own packages.
+"""
+
+from tapeflow.keras import (
+    activations,
+    backend,
+    initializers,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,
+)
+from tapeflow.keras.losses import Loss
+from tapeflow.keras.metrics import Metric
+from tapeflow.keras.optimizers import Optimizer
+
+# -- layers, models, callbacks, ... (added by their packages) ---------------------------------

@@ -1,0 +1,63 @@
+"""Keras 3's serialized form of an object, shared by the `serialize`/`deserialize` pair of each
+module (activations, initializers, regularizers, losses, metrics, optimizers):
+
+    {"module": "keras.optimizers", "class_name": "Adam", "config": {...}, "registered_name": None}
+
+A plain function serializes as ``class_name="function"`` with its name as the config.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+
+def serialize(obj, module: str, builtins: dict):
+    """The config dict of `obj` (an object with get_config, or a function)."""
+    if obj is None:
+        return None
+    if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+        name = _builtin_name(obj, builtins) or obj.__name__
+        return {"module": module, "class_name": "function", "config": name, "registered_name": name}
+    if not hasattr(obj, "get_config"):
+        raise TypeError(f"Cannot serialize {obj!r}: it has no get_config() method")
+    cls = type(obj)
+    registered = None if builtins.get(cls.__name__) is cls else cls.__name__
+    return {
+        "module": module,
+        "class_name": cls.__name__,
+        "config": obj.get_config(),
+        "registered_name": registered,
+    }
+
+
+def deserialize(config, builtins: dict, custom_objects=None, kind: str = "object"):
+    """The object that `config` (a dict from serialize, or a bare name) describes."""
+    lookup = dict(builtins)
+    lookup.update(custom_objects or {})
+    if isinstance(config, str):
+        if config not in lookup:
+            raise ValueError(
+                f"Unknown {kind}: {config!r}. Please ensure you are using a "
+                "keras name or pass it in `custom_objects`"
+            )
+        return lookup[config]
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"Could not interpret serialized {kind}: {config!r}")
+    class_name = config["class_name"]
+    inner = config.get("config", {})
+    if class_name == "function":
+        return deserialize(inner, builtins, custom_objects, kind)
+    cls = lookup.get(config.get("registered_name") or class_name) or lookup.get(class_name)
+    if cls is None:
+        raise ValueError(
+            f"Unknown {kind}: {class_name!r}. Please ensure you are using a "
+            "keras class or pass it in `custom_objects`"
+        )
+    return cls.from_config(dict(inner or {}))
+
+
+def _builtin_name(fn, builtins: dict):
+    for name, candidate in builtins.items():
+        if candidate is fn:
+            return name
+    return None
