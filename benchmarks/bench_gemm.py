@@ -22,6 +22,7 @@ import subprocess
 import sys
 
 import numpy as np
+
 from _timing import median_seconds, print_table
 
 # (M, K, N): C (M,N) = A (M,K) @ B (K,N)
