@@ -12,6 +12,8 @@ import numpy as np
 from tapeflow import _C
 from tapeflow import dtypes as _dtypes
 from tapeflow.ops import elementwise as _ew
+from tapeflow.ops import linalg as _linalg
+from tapeflow.ops import shape as _shape_ops
 from tapeflow.tensor_shape import TensorShape
 
 Tensor = _C.Tensor
@@ -102,16 +104,12 @@ def _len(self) -> int:
 def _iter(self):
     if self.ndim == 0:
         raise TypeError("iterating over a rank-0 tensor is not allowed")
-    from tapeflow.ops import shape as shape_ops
-
     for i in range(self._shape[0]):
-        yield shape_ops.getitem(self, i)
+        yield _shape_ops.getitem(self, i)
 
 
 def _getitem(self, key):
-    from tapeflow.ops import shape as shape_ops
-
-    return shape_ops.getitem(self, key)
+    return _shape_ops.getitem(self, key)
 
 
 def _setitem(self, key, value):
@@ -152,9 +150,7 @@ def _reflected(fn):
 
 
 def _matmul(a, b):
-    from tapeflow.ops import linalg
-
-    return linalg.matmul(a, b)
+    return _linalg.matmul(a, b)
 
 
 def _invert(self):
