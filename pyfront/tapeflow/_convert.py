@@ -169,8 +169,16 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 def binary_operands(x, y):
     """Converts the operands of a binary op: a Python or NumPy value on either side takes the
     dtype of the tensor on the other side (TensorFlow's rule for `x + 1.5`)."""
-    if type(x) is Tensor and type(y) is Tensor:
-        return x, y
+    if type(x) is Tensor:
+        if type(y) is Tensor:
+            return x, y
+        read = getattr(type(y), "__tf_tensor__", None)  # a Variable: the common mixed case
+        if read is not None:
+            return x, read(y)
+    elif type(y) is Tensor:
+        read = getattr(type(x), "__tf_tensor__", None)
+        if read is not None:
+            return read(x), y
     x_is_tensor = isinstance(x, Tensor) or hasattr(x, "__tf_tensor__")
     y_is_tensor = isinstance(y, Tensor) or hasattr(y, "__tf_tensor__")
     if x_is_tensor:
