@@ -127,12 +127,14 @@ def main() -> None:
     theirs = _torch_cases() or [None] * len(names)
     rows = []
     for name, a, t in zip(names, ours, theirs, strict=True):
-        rows.append([
-            name,
-            f"{a * 1e6:.2f}",
-            "-" if t is None else f"{t * 1e6:.2f}",
-            "-" if t is None else f"{t / a:.2f}x",
-        ])
+        rows.append(
+            [
+                name,
+                f"{a * 1e6:.2f}",
+                "-" if t is None else f"{t * 1e6:.2f}",
+                "-" if t is None else f"{t / a:.2f}x",
+            ]
+        )
     print_table(
         "eager overhead on 4x4 float32 tensors, microseconds (median)",
         ["case", "tapeflow", "pytorch", "pytorch/tapeflow"],

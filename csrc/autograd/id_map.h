@@ -52,9 +52,7 @@ class IdMap {
   };
 
   size_t mask() const { return slots_.size() - 1; }
-  size_t home(uint64_t id) const {
-    return size_t((id * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
+  size_t home(uint64_t id) const { return size_t((id * 0x9E3779B97F4A7C15ull) >> shift_); }
 
   // Doubles the table (16 slots at first), keeping the load at or below one half.
   void grow() {

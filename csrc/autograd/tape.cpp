@@ -49,8 +49,13 @@ Dims Tape::shape_of(const TensorMeta& m) const {
 }
 
 void Tape::append(std::shared_ptr<const Node> node, TensorList inputs, TensorList outputs) {
-  entries_.push_back(Entry{std::move(node), metas_.size(), uint32_t(inputs.size()),
-                           uint32_t(outputs.size())});
+  if (entries_.capacity() == 0) {  // room for a small model's step without regrowing
+    entries_.reserve(64);
+    metas_.reserve(192);
+    dims_.reserve(384);
+  }
+  entries_.push_back(
+      Entry{std::move(node), metas_.size(), uint32_t(inputs.size()), uint32_t(outputs.size())});
   for (size_t i = 0; i < inputs.size(); ++i) metas_.push_back(meta_of(inputs[i]));
   for (size_t i = 0; i < outputs.size(); ++i) {
     metas_.push_back(meta_of(outputs[i]));
@@ -85,8 +90,13 @@ bool some_tape_wants(TensorList inputs) {
 }
 
 void append_to_tapes(std::shared_ptr<const Node> node, TensorList inputs, TensorList outputs) {
-  for (const auto& tape : entered_tapes)
-    if (tape->recording() && tape->watches_any(inputs)) tape->append(node, inputs, outputs);
+  Tape* last = nullptr;  // the innermost recording tape gets `node` itself, the others copies
+  for (const auto& tape : entered_tapes) {
+    if (!tape->recording() || !tape->watches_any(inputs)) continue;
+    if (last) last->append(node, inputs, outputs);
+    last = tape.get();
+  }
+  if (last) last->append(std::move(node), inputs, outputs);
 }
 
 }  // namespace detail
@@ -99,8 +109,8 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
         "A non-persistent GradientTape can only be used to compute one set of gradients (or "
         "jacobians)");
   TF_CHECK_ARG(output_gradients.empty() || output_gradients.size() == targets.size(),
-               "gradient: got ", output_gradients.size(), " output_gradients for ",
-               targets.size(), " targets");
+               "gradient: got ", output_gradients.size(), " output_gradients for ", targets.size(),
+               " targets");
 
   // Only the part of the graph between the sources and the targets is differentiated.
   IdSet depends_on_source;
@@ -144,8 +154,8 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
                       : output_gradients[i];
     TF_CHECK_ARG(seed.shape() == target.shape() && seed.dtype() == target.dtype(),
                  "gradient: output_gradients[", i, "] has shape ", shape_str(seed.shape()),
-                 " and dtype ", dtype_name(seed.dtype()), ", expected ",
-                 shape_str(target.shape()), " and ", dtype_name(target.dtype()));
+                 " and dtype ", dtype_name(seed.dtype()), ", expected ", shape_str(target.shape()),
+                 " and ", dtype_name(target.dtype()));
     accumulate(target.id(), seed);
   }
 

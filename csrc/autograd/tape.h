@@ -155,8 +155,8 @@ void record(const char* op, TensorList inputs, TensorList outputs, BackwardFn&& 
 
 // Records `op` when a tape might want it; the lambda gets (grads, needs) and returns input
 // gradients. Usage in an op:  TF_RECORD("exp", {a}, {out}, [out](auto& g, auto&) { ... });
-#define TF_RECORD(op, inputs, outputs, ...)                                                   \
-  do {                                                                                        \
-    if (::tapeflow::autograd::any_tape_recording())                                           \
-      ::tapeflow::autograd::record(op, inputs, outputs, __VA_ARGS__);                         \
+#define TF_RECORD(op, inputs, outputs, ...)                           \
+  do {                                                                \
+    if (::tapeflow::autograd::any_tape_recording())                   \
+      ::tapeflow::autograd::record(op, inputs, outputs, __VA_ARGS__); \
   } while (0)

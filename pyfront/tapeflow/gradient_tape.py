@@ -25,9 +25,10 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
+_NONE = UnconnectedGradients.NONE
+
+
 def _zero_unconnected(mode) -> bool:
-    if mode is UnconnectedGradients.NONE:
-        return False
     if isinstance(mode, enum.Enum):
         mode = mode.value
     return UnconnectedGradients(mode) is UnconnectedGradients.ZERO
@@ -95,10 +96,10 @@ class GradientTape:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._tape = _C.Tape(self._persistent)
-        # id(variable) -> (variable, {id(value): value}): every value of each variable read
-        # under this tape (an assign inside the tape makes a new value); the gradient for a
-        # variable is the sum over them. The dict keeps each value alive, so its id is unique.
-        self._variables: dict[int, tuple] = {}
+        # id(variable) -> [variable, value read, ...]: every value of each variable read under
+        # this tape (an assign inside the tape makes a new value); the gradient for a variable
+        # is the sum over them.
+        self._variables: dict[int, list] = {}
         self._recording = True  # mirrors self._tape.recording, read on every variable access
         self._inside = False
 
@@ -121,15 +122,20 @@ class GradientTape:
     # -- what is watched ---------------------------------------------------------------------
     def _watch_variable(self, variable) -> None:
         entry = self._variables.get(id(variable))
+        value = variable._value
         if entry is None:
-            entry = self._variables[id(variable)] = (variable, {})
-        value, reads = variable._value, entry[1]
-        if id(value) not in reads:
-            reads[id(value)] = value
-            self._tape.watch(value)
+            self._variables[id(variable)] = [variable, value]
+        elif entry[-1] is value or any(read is value for read in entry[1:]):
+            return
+        else:
+            entry.append(value)
+        self._tape.watch(value)
 
     def watch(self, tensor) -> None:
         """Watches a tensor, a Variable, or any nest of them."""
+        if type(tensor) is Tensor:
+            self._tape.watch(tensor)
+            return
         for item in nest.flatten(tensor):
             if isinstance(item, variables.Variable):
                 self._watch_variable(item)
@@ -140,7 +146,7 @@ class GradientTape:
                                  "not tf.Tensor or tf.Variable")
 
     def watched_variables(self) -> tuple:
-        return tuple(variable for variable, _ in self._variables.values())
+        return tuple(entry[0] for entry in self._variables.values())
 
     @contextlib.contextmanager
     def stop_recording(self):
@@ -169,13 +175,14 @@ class GradientTape:
                 values.append(item)
             elif isinstance(item, variables.Variable):
                 entry = self._variables.get(id(item))
-                reads = entry[1] if entry else None
-                if reads is None or len(reads) == 1:
-                    values.append(item._value if reads is None else next(iter(reads.values())))
+                if entry is None:
+                    values.append(item._value)
+                elif len(entry) == 2:
+                    values.append(entry[1])
                 else:  # assigned under the tape: every value read counts
                     counts = counts or [1] * i
-                    counts.append(len(reads))
-                    values.extend(reads.values())
+                    counts.append(len(entry) - 1)
+                    values.extend(entry[1:])
                     continue
             else:
                 values.append(self._as_source(item))
@@ -196,7 +203,8 @@ class GradientTape:
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
         """d(sum of target)/d(source) for each source; the result has sources' structure."""
-        zero_unconnected = _zero_unconnected(unconnected_gradients)
+        zero_unconnected = unconnected_gradients is not _NONE and _zero_unconnected(
+            unconnected_gradients)
         targets = [target] if type(target) is Tensor else [
             convert_to_tensor(t) for t in nest.flatten(target)]
         values, counts = self._source_values(_flatten(sources))
