@@ -84,8 +84,8 @@ def _broadcast(a: tuple, b: tuple, shapes, who: str) -> tuple:
             result.append(j)
         elif j == 1 or i == j:
             result.append(i)
-        elif i is None or j is None:
-            result.append(None)
+        elif i is None or j is None:  # the unknown size is 1 or equal to the known one
+            result.append(j if i is None else i)
         else:
             raise ValueError(f"{who}: inputs have incompatible shapes, received shapes {shapes}")
     return tuple(result)
