@@ -281,7 +281,7 @@ class Layer:
         if len(weights) != len(targets):
             raise ValueError(f"Layer {self.name!r} expected {len(targets)} weights, but "
                              f"received {len(weights)} arrays")
-        for variable, value in zip(targets, weights):
+        for variable, value in zip(targets, weights, strict=True):
             value = np.asarray(value)
             if tuple(value.shape) != tuple(variable.shape):
                 raise ValueError(f"Layer {self.name!r} weight {variable.name} has shape "
