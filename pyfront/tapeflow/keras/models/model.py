@@ -27,8 +27,9 @@ _functional_subclasses: dict = {}
 def _is_functional_call(args, kwargs) -> bool:
     inputs = kwargs.get("inputs", args[0] if args else None)
     outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+    # Outputs that are symbolic mean a functional model (whose __init__ checks the inputs).
     return (inputs is not None and outputs is not None
-            and all(isinstance(t, KerasTensor) for t in nest.flatten(inputs)))
+            and any(isinstance(t, KerasTensor) for t in nest.flatten(outputs)))
 
 
 class Model(Trainer, Layer):
