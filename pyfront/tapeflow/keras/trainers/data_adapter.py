@@ -8,8 +8,8 @@ Two sources:
   - iterables: a Python generator, or any iterable, yielding `(x,)`, `(x, y)` or
     `(x, y, sample_weight)` batches; `steps` bounds an epoch (needed for endless generators).
 
-A batch is the tuple (x, y, sample_weight) with the same structure as the inputs, y and
-sample_weight None when absent.
+A batch is the tuple `(x,)`, `(x, y)` or `(x, y, sample_weight)`, as Keras hands it to
+`train_step`, each part with the structure it was given.
 """
 
 from __future__ import annotations
@@ -147,8 +147,9 @@ class ArrayData:
                 take = _slicer(index)
             else:
                 take = _taker(order[start:start + size])
-            yield tuple(None if part is None else nest.map_structure(take, part)
-                        for part in (self.x, self.y, self.sample_weight))
+            yield pack_x_y_sample_weight(*(
+                None if part is None else nest.map_structure(take, part)
+                for part in (self.x, self.y, self.sample_weight)))
 
 
 def _slicer(index):
@@ -205,8 +206,9 @@ class IterableData:
                 return
             count += 1
             x, y, sw = unpack_x_y_sample_weight(batch)
-            yield tuple(None if part is None else nest.map_structure(_to_tensor, part)
-                        for part in (x, y, sw))
+            yield pack_x_y_sample_weight(*(
+                None if part is None else nest.map_structure(_to_tensor, part)
+                for part in (x, y, sw)))
 
 
 def _to_tensor(value):
