@@ -46,7 +46,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
     if len(specs) != len(flat):
         raise ValueError(f'Layer "{layer_name}" expects {len(specs)} input(s), but it '
                          f"received {len(flat)} input tensors.")
-    for index, (spec, x) in enumerate(zip(specs, flat)):
+    for index, (spec, x) in enumerate(zip(specs, flat, strict=True)):
         if spec is None or not hasattr(x, "shape"):
             continue
         shape = tuple(None if d is None else int(d) for d in x.shape)
@@ -67,7 +67,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
                 raise ValueError(f"{prefix}expected axis {axis} of input shape to have value "
                                  f"{value}, but received input with shape {shape}")
         if spec.shape is not None:
-            for expected, got in zip(spec.shape, shape):
+            for expected, got in zip(spec.shape, shape, strict=True):
                 if expected is not None and got is not None and expected != got:
                     raise ValueError(f"{prefix}expected shape={spec.shape}, found "
                                      f"shape={shape}")

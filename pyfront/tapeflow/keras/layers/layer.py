@@ -59,7 +59,8 @@ class Layer:
             inputs, for the first layer of a Sequential model (prefer `keras.Input`).
     """
 
-    _NOT_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_parent_model"})
+    _NOT_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_tracked_cache", "_losses",
+                              "_own_weights", "_build_shapes"})
 
     def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  autocast=True, input_shape=None, input_dim=None, batch_input_shape=None,
@@ -106,7 +107,12 @@ class Layer:
     def __setattr__(self, name, value):
         if "_layer_base_ready" not in self.__dict__ and not name.startswith("__"):
             self._init_base_state()
+        self.__dict__.pop("_tracked_cache", None)
         object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        self.__dict__.pop("_tracked_cache", None)
+        object.__delattr__(self, name)
 
     def __getattr__(self, name):
         # Only reached when normal lookup fails: a subclass that skipped super().__init__()
@@ -193,24 +199,31 @@ class Layer:
                                trainable=trainable, name=name, **kwargs)
 
     def _tracked(self):
-        """Sub-layers and Variables held in attributes, in assignment order."""
-        found, seen = [], set()
+        """Sub-layers and Variables held in attributes, in assignment order.
+
+        Cached (training reads it several times per step); the cache is dropped when an
+        attribute is set or deleted, or when a tracked list or dict changes length.
+        NOTE: replacing an item of a tracked list in place (same length) is not noticed.
+        """
+        cache = self.__dict__.get("_tracked_cache")
+        if cache is not None and all(len(c) == n for c, n in cache[1]):
+            return cache[0]
+        found, seen, containers = [], set(), []
 
         def visit(value):
             if isinstance(value, (Layer, tf.Variable)):
                 if id(value) not in seen and value is not self:
                     seen.add(id(value))
                     found.append(value)
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    visit(item)
-            elif isinstance(value, dict):
-                for item in value.values():
+            elif isinstance(value, (list, tuple, dict)):
+                containers.append((value, len(value)))
+                for item in (value.values() if isinstance(value, dict) else value):
                     visit(item)
 
         for key, value in self.__dict__.items():
             if key not in self._NOT_TRACKED:
                 visit(value)
+        self.__dict__["_tracked_cache"] = (found, containers)
         return found
 
     def _sublayers(self) -> list:
@@ -281,7 +294,7 @@ class Layer:
         if len(weights) != len(targets):
             raise ValueError(f"Layer {self.name!r} expected {len(targets)} weights, but "
                              f"received {len(weights)} arrays")
-        for variable, value in zip(targets, weights):
+        for variable, value in zip(targets, weights, strict=True):
             value = np.asarray(value)
             if tuple(value.shape) != tuple(variable.shape):
                 raise ValueError(f"Layer {self.name!r} weight {variable.name} has shape "

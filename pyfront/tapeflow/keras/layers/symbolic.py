@@ -133,11 +133,11 @@ def _probe(layer, args, kwargs):
     second = _run_for_shapes(layer, *concrete(3)) if has_unknown else first
 
     def spec(a, b):
-        shape = tuple(da if da == db else None for da, db in zip(a.shape, b.shape))
+        shape = tuple(da if da == db else None for da, db in zip(a.shape, b.shape, strict=True))
         return KerasTensor(shape, a.dtype)
 
     return nest.pack_sequence_as(first, [spec(a, b) for a, b in zip(
-        nest.flatten(first), nest.flatten(second))])
+        nest.flatten(first), nest.flatten(second), strict=True)])
 
 
 def _run_for_shapes(layer, args, kwargs):
