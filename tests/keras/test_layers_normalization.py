@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_checks import assert_config_round_trip, assert_gradients_match_finite_differences
 
 import tapeflow as tf
 from helpers import assert_close
+from layer_checks import assert_config_round_trip, assert_gradients_match_finite_differences
 from tapeflow.keras import layers
 
 

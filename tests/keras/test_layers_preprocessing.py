@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_checks import assert_config_round_trip
 
 import tapeflow as tf
 from helpers import assert_close
+from layer_checks import assert_config_round_trip
 from tapeflow.keras import layers
 
 ADAPT_DATA = np.array(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_checks import assert_config_round_trip
 
 import tapeflow as tf
 from helpers import assert_close
+from layer_checks import assert_config_round_trip
 from tapeflow.keras import layers
 
 N = 200_000  # elements for the statistical checks: 5 sigma of a rate is ~0.6%
