@@ -3,7 +3,7 @@
     from tapeflow import keras
     from tapeflow.keras import layers
 
-The leaf modules (backend, activations, initializers, regularizers, losses, metrics,
+The leaf modules (backend, activations, constraints, initializers, regularizers, losses, metrics,
 optimizers) are imported here; layers, models, callbacks, datasets, utils and saving are added
 below them by their own packages.
 """
@@ -12,6 +12,7 @@ below them by their own packages.
 from tapeflow.keras import (
     activations,
     backend,
+    constraints,
     initializers,
     layers,
     losses,
