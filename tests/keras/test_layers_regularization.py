@@ -121,3 +121,17 @@ def test_gaussian_dropout_statistics():
     assert assert_config_round_trip(layers.GaussianDropout(0.4)).rate == 0.4
     with pytest.raises(ValueError, match="rate=2"):
         layers.GaussianDropout(2)
+
+
+def test_bad_seeds_and_noise_shapes_are_refused_at_construction():
+    for cls, args in (
+        (layers.Dropout, (0.5,)),
+        (layers.GaussianNoise, (0.1,)),
+        (layers.GaussianDropout, (0.1,)),
+    ):
+        with pytest.raises(TypeError, match="seed='x'"):
+            cls(*args, seed="x")
+    with pytest.raises(ValueError, match=r"noise_shape=\(0, 1\)"):
+        layers.Dropout(0.5, noise_shape=(0, 1))
+    with pytest.raises(ValueError, match="noise_shape=3"):
+        layers.Dropout(0.5, noise_shape=3)

@@ -48,6 +48,20 @@ def non_negative_float(value, arg: str, who: str) -> float:
     return number
 
 
+def seed(value, who: str):
+    """None, or an int seed for the layer's random ops."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{who}: seed must be an integer or None, received seed={value!r}"
+        ) from None
+
+
 def int_axis(axis, who: str) -> int:
     try:
         if isinstance(axis, bool):

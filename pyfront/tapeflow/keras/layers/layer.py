@@ -59,26 +59,49 @@ class Layer:
             inputs, for the first layer of a Sequential model (prefer `keras.Input`).
     """
 
-    _NOT_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_tracked_cache", "_losses",
-                              "_own_weights", "_build_shapes"})
+    _NOT_TRACKED = frozenset(
+        {
+            "_inbound_nodes",
+            "_outbound_nodes",
+            "_tracked_cache",
+            "_losses",
+            "_own_weights",
+            "_build_shapes",
+        }
+    )
 
-    def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
-                 autocast=True, input_shape=None, input_dim=None, batch_input_shape=None,
-                 batch_size=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        trainable=True,
+        name=None,
+        dtype=None,
+        activity_regularizer=None,
+        autocast=True,
+        input_shape=None,
+        input_dim=None,
+        batch_input_shape=None,
+        batch_size=None,
+        **kwargs,
+    ):
         if kwargs:
-            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
-                            f"{kwargs}")
+            raise TypeError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
         self._init_base_state(name)
         if name is not None and (not isinstance(name, str) or not name):
-            raise ValueError(f"{type(self).__name__}: `name` must be a non-empty string, "
-                             f"received {name!r}")
-        self._dtype = backend.standardize_dtype(dtype.get("config", {}).get("name")
-                                                if isinstance(dtype, dict) else dtype)
+            raise ValueError(
+                f"{type(self).__name__}: `name` must be a non-empty string, received {name!r}"
+            )
+        self._dtype = backend.standardize_dtype(
+            dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype
+        )
         self._trainable = bool(trainable)
         self._autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self._batch_input_shape = _batch_shape(input_shape, input_dim, batch_input_shape,
-                                               batch_size)
+        self._batch_input_shape = _batch_shape(
+            input_shape, input_dim, batch_input_shape, batch_size
+        )
 
     def _init_base_state(self, name=None):
         # Set directly: __setattr__ tracks attributes and needs this state to exist.
@@ -158,8 +181,17 @@ class Layer:
         return cls(**config)
 
     # -- weights -----------------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, name=None, **kwargs):
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+        **kwargs,
+    ):
         """Creates a Variable owned by this layer and returns it.
 
         Args:
@@ -173,8 +205,15 @@ class Layer:
             name: the weight's name; the Variable is named `<layer>/<name>:0`.
         """
         self._ensure_base_state()
-        for ignored in ("aggregation", "autocast", "synchronization", "use_resource",
-                        "experimental_autocast", "partitioner", "getter"):
+        for ignored in (
+            "aggregation",
+            "autocast",
+            "synchronization",
+            "use_resource",
+            "experimental_autocast",
+            "partitioner",
+            "getter",
+        ):
             kwargs.pop(ignored, None)
         if kwargs:
             raise TypeError(f"add_weight() got unexpected keyword arguments: {sorted(kwargs)}")
@@ -185,18 +224,23 @@ class Layer:
         init = initializers.get(initializer)
         value = init(shape, dtype=tf.as_dtype(dtype))
         weight_name = name or "variable"
-        variable = tf.Variable(value, trainable=trainable, dtype=dtype,
-                               name=f"{self.name}/{weight_name}")
-        variable._layer_meta = _WeightMeta(weight_name, regularizers.get(regularizer),
-                                           constraint)
+        variable = tf.Variable(
+            value, trainable=trainable, dtype=dtype, name=f"{self.name}/{weight_name}"
+        )
+        variable._layer_meta = _WeightMeta(weight_name, regularizers.get(regularizer), constraint)
         self._own_weights.append(variable)
         return variable
 
-    def add_variable(self, shape, initializer, dtype=None, trainable=True, name=None,
-                     **kwargs):
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, name=None, **kwargs):
         """Keras 3's lower-level spelling of add_weight (shape and initializer first)."""
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
-                               trainable=trainable, name=name, **kwargs)
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            name=name,
+            **kwargs,
+        )
 
     def _tracked(self):
         """Sub-layers and Variables held in attributes, in assignment order.
@@ -217,7 +261,7 @@ class Layer:
                     found.append(value)
             elif isinstance(value, (list, tuple, dict)):
                 containers.append((value, len(value)))
-                for item in (value.values() if isinstance(value, dict) else value):
+                for item in value.values() if isinstance(value, dict) else value:
                     visit(item)
 
         for key, value in self.__dict__.items():
@@ -292,21 +336,27 @@ class Layer:
         """Assigns NumPy arrays to the weights, in `weights` order; shapes must match."""
         targets = self.weights
         if len(weights) != len(targets):
-            raise ValueError(f"Layer {self.name!r} expected {len(targets)} weights, but "
-                             f"received {len(weights)} arrays")
+            raise ValueError(
+                f"Layer {self.name!r} expected {len(targets)} weights, but "
+                f"received {len(weights)} arrays"
+            )
         for variable, value in zip(targets, weights, strict=True):
             value = np.asarray(value)
             if tuple(value.shape) != tuple(variable.shape):
-                raise ValueError(f"Layer {self.name!r} weight {variable.name} has shape "
-                                 f"{tuple(variable.shape)}, but received an array of shape "
-                                 f"{value.shape}")
+                raise ValueError(
+                    f"Layer {self.name!r} weight {variable.name} has shape "
+                    f"{tuple(variable.shape)}, but received an array of shape "
+                    f"{value.shape}"
+                )
             variable.assign(value.astype(variable.dtype.as_numpy_dtype, copy=False))
 
     def count_params(self) -> int:
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but "
-                             "the layer isn't built. You can build it manually via: "
-                             f"`{self.name}.build(batch_input_shape)`.")
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but "
+                "the layer isn't built. You can build it manually via: "
+                f"`{self.name}.build(batch_input_shape)`."
+            )
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
     # -- losses ------------------------------------------------------------------------------
@@ -361,8 +411,9 @@ class Layer:
         self._ensure_base_state()
         if not args:
             if "inputs" not in kwargs:
-                raise TypeError(f"{type(self).__name__}: __call__ needs the inputs as its "
-                                "first argument")
+                raise TypeError(
+                    f"{type(self).__name__}: __call__ needs the inputs as its first argument"
+                )
             args = (kwargs.pop("inputs"),)
         if symbolic.any_symbolic((args, kwargs)):
             return symbolic.call_symbolically(self, args, kwargs)
@@ -407,7 +458,8 @@ class Layer:
         if cached is None:
             params = inspect.signature(self.call).parameters
             cached = "training" in params or any(
-                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+            )
             cls._takes_training_cache = cached
         return cached
 
@@ -434,11 +486,14 @@ class Layer:
     # -- the functional graph ----------------------------------------------------------------
     def _single_node(self, what: str):
         if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name!r} has never been called and thus has no "
-                                 f"defined {what}.")
+            raise AttributeError(
+                f"Layer {self.name!r} has never been called and thus has no defined {what}."
+            )
         if len(self._inbound_nodes) > 1:
-            raise AttributeError(f"Layer {self.name!r} has multiple inbound nodes, hence the "
-                                 f"notion of 'layer {what}' is ill-defined.")
+            raise AttributeError(
+                f"Layer {self.name!r} has multiple inbound nodes, hence the "
+                f"notion of 'layer {what}' is ill-defined."
+            )
         return self._inbound_nodes[0]
 
     @property
@@ -458,8 +513,10 @@ class Layer:
     @property
     def output_shape(self):
         if not self._inbound_nodes:
-            raise AttributeError(f"The layer {self.name!r} has never been called and thus has "
-                                 "no defined output shape.")
+            raise AttributeError(
+                f"The layer {self.name!r} has never been called and thus has "
+                "no defined output shape."
+            )
         return nest.map_structure(lambda t: t.shape, self.output)
 
     def __repr__(self) -> str:

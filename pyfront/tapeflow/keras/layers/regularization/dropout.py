@@ -25,15 +25,8 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _args.fraction(rate, "rate", "Dropout")
-        self.noise_shape = (
-            None
-            if noise_shape is None
-            else tuple(
-                None if d is None else _args.positive_int(d, "noise_shape entries", "Dropout")
-                for d in noise_shape
-            )
-        )
-        self.seed = seed
+        self.noise_shape = None if noise_shape is None else _check_noise_shape(noise_shape)
+        self.seed = _args.seed(seed, "Dropout")
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0.0:
@@ -58,6 +51,19 @@ class Dropout(Layer):
             }
         )
         return config
+
+
+def _check_noise_shape(noise_shape) -> tuple:
+    try:
+        return tuple(
+            None if d is None else _args.positive_int(d, "noise_shape", "Dropout")
+            for d in noise_shape
+        )
+    except (TypeError, ValueError):
+        raise ValueError(
+            "Dropout: noise_shape must be a tuple of positive integers or None, "
+            f"received noise_shape={noise_shape!r}"
+        ) from None
 
 
 def _mask_shape(noise_shape, input_shape) -> tuple:

@@ -21,7 +21,7 @@ class GaussianDropout(Layer):
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _args.fraction(rate, "rate", "GaussianDropout")
-        self.seed = seed
+        self.seed = _args.seed(seed, "GaussianDropout")
 
     def call(self, inputs, training=None):
         if not training or not 0.0 < self.rate < 1.0:

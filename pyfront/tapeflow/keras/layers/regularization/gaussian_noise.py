@@ -18,7 +18,7 @@ class GaussianNoise(Layer):
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.stddev = _args.fraction(stddev, "stddev", "GaussianNoise")
-        self.seed = seed
+        self.seed = _args.seed(seed, "GaussianNoise")
 
     def call(self, inputs, training=None):
         if not training or self.stddev == 0.0:
