@@ -11,11 +11,13 @@ below them by their own packages.
 from tapeflow.keras import (
     activations,
     backend,
+    callbacks,
     initializers,
     losses,
     metrics,
     optimizers,
     regularizers,
+    utils,
 )
 from tapeflow.keras.losses import Loss
 from tapeflow.keras.metrics import Metric
