@@ -89,8 +89,9 @@ class Progbar:
         self.verbose = verbose
         self.interval = interval
         self.unit_name = unit_name
-        self._stateful = set(stateful_metrics) if stateful_metrics is not None else None
+        # Exactly one of the two sets is used; by default every value is averaged.
         self._stateless = set(stateless_metrics) if stateless_metrics is not None else None
+        self._stateful = set(stateful_metrics or ()) if self._stateless is None else None
         self._dynamic_display = _is_dynamic_display()
         self._values = {}  # name -> [weighted sum, weight]; the shown value is sum / weight
         self._seen_so_far = 0
