@@ -8,19 +8,22 @@ optimizers) are imported here; layers, models, callbacks, datasets, utils and sa
 below them by their own packages.
 """
 
+# -- layers, models, callbacks, ... (added by their packages) ---------------------------------
 from tapeflow.keras import (
     activations,
     backend,
     callbacks,
     initializers,
+    layers,
     losses,
     metrics,
+    models,
     optimizers,
     regularizers,
     utils,
 )
+from tapeflow.keras.layers import Input
 from tapeflow.keras.losses import Loss
 from tapeflow.keras.metrics import Metric
+from tapeflow.keras.models import Model, Sequential
 from tapeflow.keras.optimizers import Optimizer
-
-# -- layers, models, callbacks, ... (added by their packages) ---------------------------------
