@@ -8,8 +8,10 @@ import io
 import sys
 import types
 
+import numpy as np
 import pytest
 
+import tapeflow as tf
 from tapeflow import keras
 from tapeflow.keras.callbacks import CallbackList, LambdaCallback
 from tapeflow.keras.utils import progbar as progbar_module
@@ -150,9 +152,12 @@ def test_finished_line_shows_the_values_given_last(clock, log_file):
 
 def test_value_formatting(clock, log_file):
     bar = Progbar(1)
-    bar.update(1, [("tiny", 5e-4), ("negative", -2.5), ("zero", 0.0), ("name", "adam")])
+    values = [("tiny", 5e-4), ("negative", -2.5), ("zero", 0.0), ("name", "adam")]
+    values += [("tensor", tf.constant(0.125)), ("array", np.array([0.25, 0.75]))]
+    bar.update(1, values)
     assert log_file.getvalue().endswith(
-        " - tiny: 5.0000e-04 - negative: -2.5000 - zero: 0.0000e+00 - name: adam\n"
+        " - tiny: 5.0000e-04 - negative: -2.5000 - zero: 0.0000e+00 - name: adam"
+        " - tensor: 0.1250 - array: 0.5000\n"
     )
 
 

@@ -28,6 +28,8 @@ import numbers
 import sys
 import time
 
+import numpy as np
+
 _BOLD, _GREEN, _WHITE, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 _BAR_CHAR = "━"
 
@@ -137,11 +139,13 @@ class Progbar:
 
     # -- internals ---------------------------------------------------------------------------
     def _record(self, name, value, current, finalize):
+        if not isinstance(value, (str, numbers.Number)):
+            value = float(np.mean(np.asarray(value)))  # a tensor or array: its mean
         if self._stateful is not None:
             averaged = name not in self._stateful
         else:
             averaged = name in self._stateless
-        if not averaged or finalize or not isinstance(value, numbers.Number):
+        if not averaged or finalize or isinstance(value, str):
             # A finished epoch's logs are already epoch means: show them as given.
             self._values[name] = [value, 1]
             return
