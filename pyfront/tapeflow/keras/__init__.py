@@ -4,18 +4,20 @@
     from tapeflow.keras import layers
 
 The leaf modules (backend, activations, initializers, regularizers, losses, metrics,
-optimizers) are imported here; layers, models, callbacks, datasets, utils and saving are added
-below them by their own packages.
+optimizers), datasets and utils are imported here; layers, models, callbacks and saving are
+added below them by their own packages.
 """
 
 from tapeflow.keras import (
     activations,
     backend,
+    datasets,
     initializers,
     losses,
     metrics,
     optimizers,
     regularizers,
+    utils,
 )
 from tapeflow.keras.losses import Loss
 from tapeflow.keras.metrics import Metric
