@@ -13,8 +13,8 @@ import tarfile
 import zipfile
 
 import pytest
-
 from local_http import LocalServer
+
 from tapeflow.keras.utils import file_utils, get_file
 
 PAYLOAD = b"tapeflow get_file test payload\n" * 100
@@ -105,7 +105,8 @@ def test_fname_defaults_to_the_url_file_name(server, keras_home):
 
 
 @pytest.mark.parametrize(
-    "file_hash, algorithm", [(MD5, "auto"), (MD5, "md5"), (SHA256, "sha256"), (SHA256.upper(), "auto")]
+    "file_hash, algorithm",
+    [(MD5, "auto"), (MD5, "md5"), (SHA256, "sha256"), (SHA256.upper(), "auto")],
 )
 def test_sha256_and_md5_hashes_are_accepted(server, keras_home, file_hash, algorithm):
     origin = f"{server.url}/payload.bin"
@@ -131,7 +132,9 @@ def test_hash_mismatch_raises_and_leaves_no_file(server, keras_home):
 
 def test_md5_given_as_sha256_is_a_mismatch(server, keras_home):
     with pytest.raises(ValueError, match="sha256 hash"):
-        get_file("p.bin", origin=f"{server.url}/payload.bin", file_hash=MD5, hash_algorithm="sha256")
+        get_file(
+            "p.bin", origin=f"{server.url}/payload.bin", file_hash=MD5, hash_algorithm="sha256"
+        )
     assert os.listdir(keras_home / "datasets") == []
 
 
