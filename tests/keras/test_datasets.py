@@ -320,7 +320,7 @@ def test_imdb_rejects_samples_that_are_not_lists_of_ints(remote):
     remote.publish(
         "imdb.npz",
         npz_bytes(
-            x_train=ragged([0, 1.5]),
+            x_train=ragged([0, "1"]),
             y_train=np.zeros(1, np.int64),
             x_test=ragged([0]),
             y_test=np.zeros(1, np.int64),
