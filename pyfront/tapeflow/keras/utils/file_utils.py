@@ -27,6 +27,8 @@ import urllib.request
 import warnings
 import zipfile
 
+from tapeflow.keras.utils.progbar import Progbar, print_msg
+
 _CHUNK_BYTES = 1 << 16
 _TIMEOUT_SECONDS = 60
 _HASH_ALGORITHMS = ("auto", "sha256", "md5")
@@ -91,7 +93,7 @@ def get_file(
 
     downloaded = False
     if force_download or not _is_cached(target, file_hash, hash_algorithm):
-        print(f"Downloading data from {origin}")
+        print_msg(f"Downloading data from {origin}")
         _download_verified(origin, target, file_hash, hash_algorithm)
         downloaded = True
 
@@ -175,7 +177,7 @@ def _is_cached(target, file_hash, hash_algorithm) -> bool:
     if file_hash is None or validate_file(target, file_hash, hash_algorithm):
         return True
     algorithm = _resolve_algorithm(hash_algorithm, file_hash)
-    print(
+    print_msg(
         f"A local file was found at {target}, but its {algorithm} hash does not match "
         f"{file_hash}: it is incomplete or outdated, downloading it again."
     )
@@ -214,11 +216,14 @@ def _stream(origin, out, hasher) -> None:
     try:
         with urllib.request.urlopen(origin, timeout=_TIMEOUT_SECONDS) as response:
             declared = response.headers.get("Content-Length")
+            known_size = declared is not None and declared.isdigit()
+            progbar = Progbar(int(declared) if known_size else None)
             received = 0
             for chunk in iter(lambda: response.read(_CHUNK_BYTES), b""):
                 out.write(chunk)
                 hasher.update(chunk)
                 received += len(chunk)
+                progbar.update(received)
     except urllib.error.HTTPError as e:
         raise OSError(f"URL fetch failure on {origin}: HTTP {e.code} -- {e.reason}") from e
     except urllib.error.URLError as e:
@@ -227,7 +232,7 @@ def _stream(origin, out, hasher) -> None:
         raise OSError(f"URL fetch failure on {origin}: {e}") from e
     # NOTE: http.client returns a short body silently when the server closes the connection
     # early, so the declared length is checked here.
-    if declared is not None and declared.isdigit() and received != int(declared):
+    if known_size and received != int(declared):
         raise OSError(
             f"URL fetch failure on {origin}: truncated download, received {received} of "
             f"{declared} bytes. The file was not saved."
