@@ -85,6 +85,7 @@ def get_file(
             f"received {hash_algorithm!r}"
         )
     fname = _file_name(fname, origin)
+    formats = _archive_formats(archive_format) if extract else []
     datadir = os.path.join(_cache_root(cache_dir), cache_subdir)
     os.makedirs(datadir, exist_ok=True)
 
@@ -100,7 +101,7 @@ def get_file(
     if not extract:
         return target
     if downloaded or not os.path.isdir(extraction_dir):
-        _extract_into(target, extraction_dir, _archive_formats(archive_format))
+        _extract_into(target, extraction_dir, formats)
     return extraction_dir
 
 
