@@ -13,6 +13,7 @@ from tapeflow.keras import (
     activations,
     backend,
     callbacks,
+    datasets,
     initializers,
     layers,
     losses,
