@@ -12,7 +12,9 @@ below them by their own packages.
 from tapeflow.keras import (
     activations,
     backend,
+    callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,
@@ -20,6 +22,7 @@ from tapeflow.keras import (
     models,
     optimizers,
     regularizers,
+    utils,
 )
 from tapeflow.keras.layers import Input
 from tapeflow.keras.losses import Loss

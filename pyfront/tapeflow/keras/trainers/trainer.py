@@ -192,7 +192,7 @@ class Trainer:
                     break
             epoch_logs = dict(logs)
             if val_data is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_data(val_data, None, 0)
+                val_logs = self._evaluate_data(val_data, callback_list, 0)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
