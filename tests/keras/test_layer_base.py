@@ -217,3 +217,8 @@ def test_input_spec_mismatch_message():
                                          r"axis -1 of input shape to have value 784, but "
                                          r"received input with shape \(32, 28\)"):
         layer(np.ones((32, 28), np.float32))
+
+
+def test_nested_python_lists_are_one_input():
+    layer = SimpleDense(2)
+    assert layer([[1.0, 2.0, 3.0]]).shape == (1, 2)

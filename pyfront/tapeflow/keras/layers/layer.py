@@ -481,6 +481,8 @@ class Layer:
                 return tf.convert_to_tensor(array)
             return x
 
+        if _is_nested_numbers(inputs):  # [[1., 2.]] is one input, not two
+            return convert(np.asarray(inputs))
         return nest.map_structure(convert, inputs)
 
     # -- the functional graph ----------------------------------------------------------------
@@ -532,6 +534,12 @@ class _WeightMeta:
         self.short_name = short_name
         self.regularizer = regularizer
         self.constraint = constraint
+
+
+def _is_nested_numbers(value) -> bool:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _shape_tuple(x):
