@@ -42,28 +42,48 @@ class TensorBoard(Callback):
             TensorFlow checkpoints).
     """
 
-    def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
-                 write_steps_per_second=False, update_freq="epoch", profile_batch=0,
-                 embeddings_freq=0, embeddings_metadata=None):
+    def __init__(
+        self,
+        log_dir="logs",
+        histogram_freq=0,
+        write_graph=True,
+        write_images=False,
+        write_steps_per_second=False,
+        update_freq="epoch",
+        profile_batch=0,
+        embeddings_freq=0,
+        embeddings_metadata=None,
+    ):
         super().__init__()
         require_tensorboard()
-        if isinstance(histogram_freq, bool) or not isinstance(histogram_freq, int) \
-                or histogram_freq < 0:
-            raise ValueError(f"TensorBoard: histogram_freq must be an integer >= 0, received "
-                             f"{histogram_freq!r}")
+        if (
+            isinstance(histogram_freq, bool)
+            or not isinstance(histogram_freq, int)
+            or histogram_freq < 0
+        ):
+            raise ValueError(
+                f"TensorBoard: histogram_freq must be an integer >= 0, received {histogram_freq!r}"
+            )
         if update_freq == "batch":
             update_freq = 1
-        if update_freq != "epoch" and (isinstance(update_freq, bool) or not isinstance(
-                update_freq, int) or update_freq < 1):
-            raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or an integer "
-                             f">= 1, received {update_freq!r}")
+        if update_freq != "epoch" and (
+            isinstance(update_freq, bool) or not isinstance(update_freq, int) or update_freq < 1
+        ):
+            raise ValueError(
+                f"TensorBoard: update_freq must be 'epoch', 'batch' or an integer "
+                f">= 1, received {update_freq!r}"
+            )
         if profile_batch:
-            raise ValueError("Profiling is not available with the tapeflow backend. Received: "
-                             f"profile_batch={profile_batch!r} (must be 0)")
+            raise ValueError(
+                "Profiling is not available with the tapeflow backend. Received: "
+                f"profile_batch={profile_batch!r} (must be 0)"
+            )
         if embeddings_freq or embeddings_metadata is not None:
-            raise ValueError("TensorBoard: embeddings are not available with the tapeflow "
-                             f"backend. Received: embeddings_freq={embeddings_freq!r}, "
-                             f"embeddings_metadata={embeddings_metadata!r} (must be 0, None)")
+            raise ValueError(
+                "TensorBoard: embeddings are not available with the tapeflow "
+                f"backend. Received: embeddings_freq={embeddings_freq!r}, "
+                f"embeddings_metadata={embeddings_metadata!r} (must be 0, None)"
+            )
         self.log_dir = os.fspath(log_dir)
         self.histogram_freq = histogram_freq
         self.write_graph = write_graph
@@ -71,6 +91,7 @@ class TensorBoard(Callback):
         self.write_steps_per_second = write_steps_per_second
         self.update_freq = update_freq
         self._writers = {}  # "train" / "validation" -> EventWriter, opened on first use
+        self._should_write_graph = False
         self._global_train_batch = 0
         self._batch_start_time = 0.0
         self._epoch_start_time = 0.0
@@ -90,10 +111,8 @@ class TensorBoard(Callback):
     def set_model(self, model):
         super().set_model(model)
         self._close_writers()
-        if self.write_graph:
-            graph_def = model_graph_def(model)
-            if graph_def is not None:
-                self._writer("train").graph(graph_def)
+        # Written after the first training batch, when a Sequential knows its shapes.
+        self._should_write_graph = self.write_graph
 
     # -- hooks -------------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -113,6 +132,11 @@ class TensorBoard(Callback):
             self._batch_start_time = time.time()
 
     def on_train_batch_end(self, batch, logs=None):
+        if self._should_write_graph:
+            self._should_write_graph = False
+            graph_def = model_graph_def(self.model)
+            if graph_def is not None:
+                self._writer("train").graph(graph_def)
         if self.update_freq == "epoch" or self._global_train_batch % self.update_freq:
             return
         writer, step = self._writer("train"), self._global_train_batch
@@ -129,18 +153,20 @@ class TensorBoard(Callback):
         writer, step = self._writer("validation"), self._iterations()
         for name, value in _scalars(logs):
             writer.scalar(f"evaluation_{name}_vs_iterations", value, step)
+        writer.flush()  # evaluate() has no on_train_end to close the writer
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         train = {k: v for k, v in logs.items() if not k.startswith("val_")}
-        validation = {k[len("val_"):]: v for k, v in logs.items() if k.startswith("val_")}
+        validation = {k[len("val_") :]: v for k, v in logs.items() if k.startswith("val_")}
         learning_rate = getattr(getattr(self.model, "optimizer", None), "learning_rate", None)
         if learning_rate is not None:
             train["learning_rate"] = float(np.asarray(learning_rate))
         if self.write_steps_per_second:
             elapsed = max(time.time() - self._epoch_start_time, 1e-9)
-            train["steps_per_second"] = (self._iterations() - self._epoch_start_iterations) \
-                / elapsed
+            train["steps_per_second"] = (
+                self._iterations() - self._epoch_start_iterations
+            ) / elapsed
         for run, values in (("train", train), ("validation", validation)):
             if values:
                 writer = self._writer(run)
@@ -205,15 +231,21 @@ def model_graph_def(model):
         return None
     graph = graph_pb2.GraphDef()
     for layer, sources in connections:
-        node = graph.node.add(name=layer.name, op=type(layer).__name__,
-                              input=[source.name for source in sources])
+        node = graph.node.add(
+            name=layer.name, op=type(layer).__name__, input=[source.name for source in sources]
+        )
         shape = _first_output_shape(layer)
         if shape is not None:
-            dims = [tensor_shape_pb2.TensorShapeProto.Dim(size=-1 if d is None else d)
-                    for d in shape]
-            node.attr["_output_shapes"].CopyFrom(attr_value_pb2.AttrValue(
-                list=attr_value_pb2.AttrValue.ListValue(
-                    shape=[tensor_shape_pb2.TensorShapeProto(dim=dims)])))
+            dims = [
+                tensor_shape_pb2.TensorShapeProto.Dim(size=-1 if d is None else d) for d in shape
+            ]
+            node.attr["_output_shapes"].CopyFrom(
+                attr_value_pb2.AttrValue(
+                    list=attr_value_pb2.AttrValue.ListValue(
+                        shape=[tensor_shape_pb2.TensorShapeProto(dim=dims)]
+                    )
+                )
+            )
     return graph
 
 

@@ -67,8 +67,10 @@ class EventWriter:
 
         images = np.asarray(images)
         if images.ndim != 4 or images.shape[-1] not in (1, 3, 4):
-            raise ValueError(f"image summary {tag!r}: expected images shaped (k, h, w, c) "
-                             f"with c in (1, 3, 4), received shape {images.shape}")
+            raise ValueError(
+                f"image summary {tag!r}: expected images shaped (k, h, w, c) "
+                f"with c in (1, 3, 4), received shape {images.shape}"
+            )
         if images.dtype.kind == "f":
             images = np.round(np.clip(images, 0.0, 1.0) * 255.0)
         pixels = np.clip(images, 0, 255).astype(np.uint8)
@@ -76,16 +78,20 @@ class EventWriter:
         strings = [str(width).encode(), str(height).encode()]
         strings += [encode_png(picture) for picture in pixels[:max_outputs]]
         summary = summary_pb2.Summary()
-        summary.value.add(tag=tag, metadata=create_summary_metadata(None, None),
-                          tensor=make_tensor_proto(np.array(strings, dtype=object)))
+        summary.value.add(
+            tag=tag,
+            metadata=create_summary_metadata(None, None),
+            tensor=make_tensor_proto(np.array(strings, dtype=object)),
+        )
         self._write(summary, step)
 
     def graph(self, graph_def) -> None:
         """A GraphDef proto, shown by TensorBoard's Graphs dashboard."""
         from tensorboard.compat.proto import event_pb2
 
-        self._file.add_event(event_pb2.Event(wall_time=time.time(),
-                                             graph_def=graph_def.SerializeToString()))
+        self._file.add_event(
+            event_pb2.Event(wall_time=time.time(), graph_def=graph_def.SerializeToString())
+        )
 
     def flush(self) -> None:
         self._file.flush()
@@ -96,8 +102,9 @@ class EventWriter:
     def _write(self, summary, step: int) -> None:
         from tensorboard.compat.proto import event_pb2
 
-        self._file.add_event(event_pb2.Event(wall_time=time.time(), step=int(step),
-                                             summary=summary))
+        self._file.add_event(
+            event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary)
+        )
 
 
 def encode_png(pixels: np.ndarray) -> bytes:
@@ -112,5 +119,9 @@ def encode_png(pixels: np.ndarray) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes())) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes()))
+        + chunk(b"IEND", b"")
+    )

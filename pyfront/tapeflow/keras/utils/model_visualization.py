@@ -54,7 +54,7 @@ def layer_connections(model):
 
     if isinstance(model, Sequential):
         layers = model.layers
-        return [(layer, layers[i - 1:i]) for i, layer in enumerate(layers)]
+        return [(layer, layers[i - 1 : i]) for i, layer in enumerate(layers)]
     if not isinstance(model, Functional):
         return None
     sources = {id(layer): [] for layer in model.layers}
@@ -67,9 +67,19 @@ def layer_connections(model):
     return [(layer, sources[id(layer)]) for layer in model.layers]
 
 
-def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True,
-                 rankdir="TB", expand_nested=False, dpi=200, subgraph=False,
-                 show_layer_activations=False, show_trainable=False, splines="ortho"):
+def model_to_dot(
+    model,
+    show_shapes=False,
+    show_dtype=False,
+    show_layer_names=True,
+    rankdir="TB",
+    expand_nested=False,
+    dpi=200,
+    subgraph=False,
+    show_layer_activations=False,
+    show_trainable=False,
+    splines="ortho",
+):
     """The model's layer graph as a `pydot.Dot` (a `pydot.Cluster` when `subgraph=True`).
 
     Args:
@@ -86,62 +96,86 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     _check_built(model)
     pydot = _pydot()
     if pydot is None:
-        raise ImportError("You must install pydot (`pip install pydot`) for model_to_dot to "
-                          "work.")
-    label_options = dict(show_shapes=show_shapes, show_dtype=show_dtype,
-                         show_layer_names=show_layer_names,
-                         show_layer_activations=show_layer_activations,
-                         show_trainable=show_trainable)
+        raise ImportError("You must install pydot (`pip install pydot`) for model_to_dot to work.")
+    label_options = dict(
+        show_shapes=show_shapes,
+        show_dtype=show_dtype,
+        show_layer_names=show_layer_names,
+        show_layer_activations=show_layer_activations,
+        show_trainable=show_trainable,
+    )
     if subgraph:
-        dot = pydot.Cluster(graph_name=model.name, label=model.name, style="dashed",
-                            labeljust="l")
+        dot = pydot.Cluster(graph_name=model.name, label=model.name, style="dashed", labeljust="l")
     else:
-        dot = pydot.Dot(graph_type="digraph", rankdir=rankdir, concentrate=True, dpi=dpi,
-                        splines=splines)
+        dot = pydot.Dot(
+            graph_type="digraph", rankdir=rankdir, concentrate=True, dpi=dpi, splines=splines
+        )
         dot.set_node_defaults(shape="record")
     _draw(pydot, dot, model, "", expand_nested, label_options)
     return dot
 
 
-def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
-               show_layer_names=True, rankdir="TB", expand_nested=False, dpi=200,
-               show_layer_activations=False, show_trainable=False, splines="ortho"):
+def plot_model(
+    model,
+    to_file="model.png",
+    show_shapes=False,
+    show_dtype=False,
+    show_layer_names=True,
+    rankdir="TB",
+    expand_nested=False,
+    dpi=200,
+    show_layer_activations=False,
+    show_trainable=False,
+    splines="ortho",
+):
     """Draws the model's layer graph into `to_file` (format from its extension, PNG when
-    there is none); returns an IPython Image when IPython is installed. Arguments as in
-    `model_to_dot`."""
+    there is none); returns an IPython Image of a PNG or JPEG when IPython is installed, so a
+    notebook shows it. Arguments as in `model_to_dot`."""
     _check_built(model)
     for available, message in (
-            (check_pydot, "You must install pydot (`pip install pydot`) for `plot_model` to "
-                          "work."),
-            (check_graphviz, "You must install graphviz, whose `dot` program lays out the "
-                             "graph (see https://graphviz.org/download/), for `plot_model` "
-                             "to work.")):
+        (check_pydot, "You must install pydot (`pip install pydot`) for `plot_model` to work."),
+        (
+            check_graphviz,
+            "You must install graphviz, whose `dot` program lays out the "
+            "graph (see https://graphviz.org/download/), for `plot_model` "
+            "to work.",
+        ),
+    ):
         if not available():
             if "IPython.core.magics.namespace" in sys.modules:
                 print(message)  # a notebook shows the advice instead of failing the cell
                 return None
             raise ImportError(message)
-    dot = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype,
-                       show_layer_names=show_layer_names, rankdir=rankdir,
-                       expand_nested=expand_nested, dpi=dpi,
-                       show_layer_activations=show_layer_activations,
-                       show_trainable=show_trainable, splines=splines)
+    dot = model_to_dot(
+        model,
+        show_shapes=show_shapes,
+        show_dtype=show_dtype,
+        show_layer_names=show_layer_names,
+        rankdir=rankdir,
+        expand_nested=expand_nested,
+        dpi=dpi,
+        show_layer_activations=show_layer_activations,
+        show_trainable=show_trainable,
+        splines=splines,
+    )
     to_file = os.fspath(to_file)
     extension = os.path.splitext(to_file)[1][1:] or "png"
     dot.write(to_file, format=extension)
-    if extension != "pdf":
-        try:
-            from IPython import display
-        except ImportError:
-            return None
-        return display.Image(filename=to_file)
-    return None
+    if extension.lower() not in ("png", "jpg", "jpeg"):
+        return None
+    try:
+        from IPython import display
+    except ImportError:
+        return None
+    return display.Image(filename=to_file)
 
 
 def _check_built(model) -> None:
     if not model.built:
-        raise ValueError("This model has not yet been built. Build the model first by calling "
-                         "`build()` or by calling the model on a batch of data.")
+        raise ValueError(
+            "This model has not yet been built. Build the model first by calling "
+            "`build()` or by calling the model on a batch of data."
+        )
 
 
 def _is_graph_model(layer) -> bool:
@@ -165,10 +199,10 @@ def _draw(pydot, dot, model, scope, expand_nested, label_options) -> None:
         return
     for layer, _ in connections:
         if expand_nested and _is_graph_model(layer):
-            cluster = pydot.Cluster(graph_name=scope + layer.name, label=layer.name,
-                                    style="dashed", labeljust="l")
-            _draw(pydot, cluster, layer, scope + layer.name + "/", expand_nested,
-                  label_options)
+            cluster = pydot.Cluster(
+                graph_name=scope + layer.name, label=layer.name, style="dashed", labeljust="l"
+            )
+            _draw(pydot, cluster, layer, scope + layer.name + "/", expand_nested, label_options)
             dot.add_subgraph(cluster)
         else:
             dot.add_node(_box(pydot, scope + layer.name, layer, label_options))
@@ -187,8 +221,7 @@ def _exit_node(layer, scope, expand_nested) -> str:
     makes its (first) output."""
     while expand_nested and _is_graph_model(layer):
         scope += layer.name + "/"
-        layer = layer.layers[-1] if _is_sequential(layer) \
-            else layer.outputs[0]._keras_history[0]
+        layer = layer.layers[-1] if _is_sequential(layer) else layer.outputs[0]._keras_history[0]
     return scope + layer.name
 
 
@@ -210,12 +243,16 @@ def _box(pydot, name, layer, options):
     return pydot.Node(name, label=_label(layer, **options), fontname="Helvetica", margin="0")
 
 
-def _label(layer, show_shapes, show_dtype, show_layer_names, show_layer_activations,
-           show_trainable) -> str:
+def _label(
+    layer, show_shapes, show_dtype, show_layer_names, show_layer_activations, show_trainable
+) -> str:
     """An HTML-like Graphviz label: a title row, then optional rows of details."""
     class_name = type(layer).__name__
-    title = f"<b>{_escape(layer.name)}</b> ({class_name})" if show_layer_names \
+    title = (
+        f"<b>{_escape(layer.name)}</b> ({class_name})"
+        if show_layer_names
         else f"<b>{class_name}</b>"
+    )
     rows = [f'<tr><td bgcolor="lightgrey">{title}</td></tr>']
     activation = getattr(layer, "activation", None)
     if show_layer_activations and activation is not None:
@@ -233,10 +270,14 @@ def _label(layer, show_shapes, show_dtype, show_layer_names, show_layer_activati
         dtype = ", ".join(dtypes) if dtypes else "?"
         rows.append(f"<tr><td>Output dtype: {dtype}</td></tr>")
     if show_trainable and layer.weights:
-        rows.append("<tr><td>Trainable</td></tr>" if layer.trainable
-                    else "<tr><td>Non-trainable</td></tr>")
-    return '<<table border="0" cellborder="1" cellspacing="0" cellpadding="6">' \
-        + "".join(rows) + "</table>>"
+        rows.append(
+            "<tr><td>Trainable</td></tr>" if layer.trainable else "<tr><td>Non-trainable</td></tr>"
+        )
+    return (
+        '<<table border="0" cellborder="1" cellspacing="0" cellpadding="6">'
+        + "".join(rows)
+        + "</table>>"
+    )
 
 
 def _shapes(tensors) -> str:
