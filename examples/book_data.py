@@ -36,7 +36,7 @@ from tapeflow.keras.utils.file_utils import keras_home
 
 # (train, test) sizes kept by quick=True
 _QUICK_SIZES = {"mnist": (600, 200), "imdb": (300, 100), "reuters": (400, 100),
-                "boston_housing": (100, 40)}
+                "boston_housing": (80, 40)}
 _FILES = {"mnist": ["mnist.npz"], "imdb": ["imdb.npz", "imdb_word_index.json"],
           "reuters": ["reuters.npz", "reuters_word_index.json"],
           "boston_housing": ["boston_housing.npz"]}
