@@ -35,11 +35,18 @@ from tapeflow.keras.datasets import _files
 from tapeflow.keras.utils.file_utils import keras_home
 
 # (train, test) sizes kept by quick=True
-_QUICK_SIZES = {"mnist": (600, 200), "imdb": (300, 100), "reuters": (400, 100),
-                "boston_housing": (80, 40)}
-_FILES = {"mnist": ["mnist.npz"], "imdb": ["imdb.npz", "imdb_word_index.json"],
-          "reuters": ["reuters.npz", "reuters_word_index.json"],
-          "boston_housing": ["boston_housing.npz"]}
+_QUICK_SIZES = {
+    "mnist": (600, 200),
+    "imdb": (300, 100),
+    "reuters": (400, 100),
+    "boston_housing": (80, 40),
+}
+_FILES = {
+    "mnist": ["mnist.npz"],
+    "imdb": ["imdb.npz", "imdb_word_index.json"],
+    "reuters": ["reuters.npz", "reuters_word_index.json"],
+    "boston_housing": ["boston_housing.npz"],
+}
 _STAND_INS = {
     "mnist": "scikit-learn's handwritten digits, enlarged to 28x28",
     "imdb": "scikit-learn's breast-cancer data as word sequences (1 = benign)",
@@ -68,15 +75,19 @@ class BookDataset:
             data = getattr(keras.datasets, self.name).load_data(**kwargs)
             self.offline = False
         except (OSError, ValueError) as error:
-            print(f"NOTICE: the {self.name} dataset could not be downloaded ({error}); "
-                  f"using {_STAND_INS[self.name]} instead (offline).")
+            print(
+                f"NOTICE: the {self.name} dataset could not be downloaded ({error}); "
+                f"using {_STAND_INS[self.name]} instead (offline)."
+            )
             data = _STAND_IN_LOADERS[self.name](**kwargs)
             self.offline = True
         if self.quick:
             train_size, test_size = _QUICK_SIZES[self.name]
             (x_train, y_train), (x_test, y_test) = data
-            data = (x_train[:train_size], y_train[:train_size]), (x_test[:test_size],
-                                                                 y_test[:test_size])
+            data = (
+                (x_train[:train_size], y_train[:train_size]),
+                (x_test[:test_size], y_test[:test_size]),
+            )
         return data
 
     def get_word_index(self) -> dict:
@@ -125,8 +136,7 @@ def _digits_as_mnist(**_):
     return _split(images, digits.target.astype(np.uint8), train_fraction=6 / 7)
 
 
-def _as_sequences(ranks_per_sample, num_words=None, start_char=1, oov_char=2, index_from=3,
-                  **_):
+def _as_sequences(ranks_per_sample, num_words=None, start_char=1, oov_char=2, index_from=3, **_):
     """Word ranks (from 1) -> Keras's id sequences: [start_char, rank + index_from, ...], ids
     >= num_words replaced by oov_char (so `reverse_word_index[id - 3]` decodes, as in 4.1.1)."""
     sequences = np.empty(len(ranks_per_sample), dtype=object)
@@ -157,8 +167,11 @@ def _cancer_word_index():
     from sklearn.datasets import load_breast_cancer
 
     names = load_breast_cancer().feature_names
-    return {f"{name.replace(' ', '_')}:decile{d}": 10 * j + d + 1
-            for j, name in enumerate(names) for d in range(10)}
+    return {
+        f"{name.replace(' ', '_')}:decile{d}": 10 * j + d + 1
+        for j, name in enumerate(names)
+        for d in range(10)
+    }
 
 
 def _digits_as_reuters(**kwargs):
@@ -181,6 +194,10 @@ def _diabetes_as_boston_housing(**_):
     return _split(data.data.astype(np.float64), data.target.astype(np.float64))
 
 
-_STAND_IN_LOADERS = {"mnist": _digits_as_mnist, "imdb": _cancer_as_imdb,
-                     "reuters": _digits_as_reuters, "boston_housing": _diabetes_as_boston_housing}
+_STAND_IN_LOADERS = {
+    "mnist": _digits_as_mnist,
+    "imdb": _cancer_as_imdb,
+    "reuters": _digits_as_reuters,
+    "boston_housing": _diabetes_as_boston_housing,
+}
 _STAND_IN_WORD_INDEX = {"imdb": _cancer_word_index, "reuters": _digits_word_index}
