@@ -7,8 +7,7 @@ compiled_metrics.
     python examples/ch7_custom_training.py --quick   # a subset, 1 epoch per loop
 
 The book's code with the imports changed, the validation size taken from the data, and the
-errata fixed (marked ERRATUM). tapeflow has no tf.data yet: a list of (inputs, targets)
-batches stands in for `tf.data.Dataset.from_tensor_slices((x, y)).batch(32)`.
+errata fixed (marked ERRATUM).
 """
 
 import argparse
@@ -30,13 +29,6 @@ def get_mnist_model():
     outputs = layers.Dense(10, activation='softmax')(features)
     model = keras.Model(inputs, outputs)
     return model
-
-
-def batched(inputs, targets, batch_size):
-    """What tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(batch_size) yields:
-    consecutive slices, the last one possibly smaller."""
-    return [(inputs[i:i + batch_size], targets[i:i + batch_size])
-            for i in range(0, len(inputs), batch_size)]
 
 
 mnist = book_data.dataset("mnist", quick=args.quick)
@@ -92,7 +84,9 @@ def reset_metrics():
     loss_tracking_metric.reset_states()
 
 
-training_dataset = batched(train_images, train_labels, 32)
+training_dataset = tf.data.Dataset.from_tensor_slices(
+    (train_images, train_labels))
+training_dataset = training_dataset.batch(32)
 epochs = 1 if args.quick else 3
 for epoch in range(epochs):
     reset_metrics()
@@ -117,7 +111,8 @@ def test_step(inputs, targets):
     return logs
 
 
-val_dataset = batched(val_images, val_labels, 32)
+val_dataset = tf.data.Dataset.from_tensor_slices((val_images, val_labels))
+val_dataset = val_dataset.batch(32)
 reset_metrics()
 for inputs_batch, targets_batch in val_dataset:
     logs = test_step(inputs_batch, targets_batch)
