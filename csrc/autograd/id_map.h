@@ -16,6 +16,16 @@ namespace tapeflow::autograd {
 template <class Value>
 class IdMap {
  public:
+  IdMap() = default;
+  IdMap(IdMap&& other) noexcept { *this = std::move(other); }
+  IdMap& operator=(IdMap&& other) noexcept {  // leaves `other` empty, not half-moved
+    slots_ = std::move(other.slots_);
+    size_ = std::exchange(other.size_, 0);
+    shift_ = other.shift_;
+    other.slots_.clear();
+    return *this;
+  }
+
   size_t size() const { return size_; }
 
   Value* find(uint64_t id) {
