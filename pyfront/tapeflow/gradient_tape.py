@@ -44,20 +44,6 @@ def _is_flat(structure) -> bool:
     return True
 
 
-def _flatten(structure) -> list:
-    if not isinstance(structure, _NESTS):
-        return [structure]
-    return list(structure) if _is_flat(structure) else nest.flatten(structure)
-
-
-def _pack_as(structure, flat: list):
-    if not isinstance(structure, _NESTS):
-        return flat[0]
-    if _is_flat(structure):
-        return flat if type(structure) is list else tuple(flat)
-    return nest.pack_sequence_as(structure, flat)
-
-
 def _sum_groups(grads: list, counts: list) -> list:
     """Adds up consecutive runs of `counts` gradients (None where nothing flowed)."""
     sums, position = [], 0
@@ -207,7 +193,11 @@ class GradientTape:
             unconnected_gradients)
         targets = [target] if type(target) is Tensor else [
             convert_to_tensor(t) for t in nest.flatten(target)]
-        values, counts = self._source_values(_flatten(sources))
+        if _is_flat(sources):
+            flat_sources = sources
+        else:
+            flat_sources = nest.flatten(sources) if isinstance(sources, _NESTS) else (sources,)
+        values, counts = self._source_values(flat_sources)
         seeds = [] if output_gradients is None else [
             None if g is None else convert_to_tensor(g) for g in nest.flatten(output_gradients)]
         grads = self._tape.gradient(targets, values, seeds)
@@ -220,7 +210,9 @@ class GradientTape:
                 values[sum(counts[:k])] for k in range(len(counts))]
             grads = [creation.zeros_like(v) if g is None else g
                      for g, v in zip(grads, firsts, strict=True)]
-        return _pack_as(sources, grads)
+        if flat_sources is sources:
+            return grads if type(sources) is list else tuple(grads)
+        return grads[0] if type(flat_sources) is tuple else nest.pack_sequence_as(sources, grads)
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
