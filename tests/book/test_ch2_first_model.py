@@ -6,6 +6,7 @@ so the sizes the book spells out (60000, 10000, 28 * 28) become 1437, 360 and 8 
 """
 
 import numpy as np
+
 import tapeflow as tf
 from book_data import mnist_like
 from tapeflow.keras import layers, models, optimizers
