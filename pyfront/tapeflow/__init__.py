@@ -16,7 +16,7 @@ from tapeflow.variables import Variable
 
 Tensor = _C.Tensor
 
-from tapeflow import config, experimental, linalg, math, nn, random
+from tapeflow import config, data, experimental, linalg, math, nn, random
 from tapeflow.function import function
 from tapeflow.gradient_tape import GradientTape, UnconnectedGradients, stop_gradient
 from tapeflow.ops import creation as _creation_ops
