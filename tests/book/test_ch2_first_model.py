@@ -9,16 +9,12 @@ import numpy as np
 
 import tapeflow as tf
 from book_data import mnist_like
+from tapeflow import keras
 from tapeflow.keras import layers, models, optimizers
 
 
-def _seed(seed):
-    np.random.seed(seed)
-    tf.random.set_seed(seed)
-
-
 def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     # Listing 2.1 (mnist.load_data())
     (train_images, train_labels), (test_images, test_labels) = mnist_like()
     assert train_images.shape == (1437, 8, 8) and train_images.dtype == np.uint8
@@ -145,7 +141,7 @@ def fit(model, images, labels, epochs, batch_size=128):
 
 
 def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys):
-    _seed(0)
+    keras.utils.set_random_seed(0)
     model = NaiveSequential([
         NaiveDense(input_size=8 * 8, output_size=512, activation=tf.nn.relu),
         NaiveDense(input_size=512, output_size=10, activation=tf.nn.softmax)
@@ -176,14 +172,14 @@ def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys):
 def test_section_2_5_2_update_by_hand_equals_the_sgd_optimizer():
     # The first update_weights, with the book's `w * learning_rate` fixed to `g` (X1): one step
     # by hand and one SGD step from the same weights give the same weights.
-    _seed(1)
+    keras.utils.set_random_seed(1)
     learning_rate = 1e-3
     images, labels = mnist_like()[0]
     images_batch = images[:128].reshape((128, 8 * 8)).astype('float32') / 255
     labels_batch = labels[:128]
 
     def make_model():
-        tf.random.set_seed(1)
+        keras.utils.set_random_seed(1)
         return NaiveSequential([
             NaiveDense(input_size=8 * 8, output_size=32, activation=tf.nn.relu),
             NaiveDense(input_size=32, output_size=10, activation=tf.nn.softmax)

@@ -15,11 +15,6 @@ from tapeflow import keras
 from tapeflow.keras import layers, models
 
 
-def _seed(seed):
-    np.random.seed(seed)
-    tf.random.set_seed(seed)
-
-
 class SimpleDense(keras.layers.Layer):
 
     def __init__(self, units, activation=None):
@@ -42,7 +37,7 @@ class SimpleDense(keras.layers.Layer):
 
 
 def test_section_3_6_1_simple_dense_builds_on_its_first_call():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     my_dense = SimpleDense(units=32, activation=tf.nn.relu)
     assert not my_dense.built and my_dense.weights == []
     input_tensor = tf.ones(shape=(2, 784))
@@ -85,7 +80,7 @@ def test_section_3_6_1_layers_infer_their_input_shapes():
 
 
 def test_section_3_6_1_sequential_of_simple_dense_trains_on_digits():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     (train_images, train_labels), (test_images, test_labels) = mnist_like()
     train_images = train_images.reshape((1437, 8 * 8)).astype('float32') / 255
     test_images = test_images.reshape((360, 8 * 8)).astype('float32') / 255
@@ -133,7 +128,7 @@ def my_custom_metric_2(y_true, y_pred):
 
 
 def test_section_3_6_3_compile_with_strings_objects_and_custom_functions():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     inputs, targets = _two_classes_of_points()
 
     model = keras.Sequential([keras.layers.Dense(1)])
@@ -174,7 +169,7 @@ def test_section_3_6_3_compile_with_strings_objects_and_custom_functions():
 
 
 def test_listing_3_23_validation_data_evaluate_and_predict():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     inputs, targets = _two_classes_of_points()
 
     model = keras.Sequential([keras.layers.Dense(1)])

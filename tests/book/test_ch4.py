@@ -12,16 +12,10 @@ import copy
 import numpy as np
 import pytest
 
-import tapeflow as tf
 from book_data import boston_like, imdb_like, reuters_like
 from tapeflow import keras
 from tapeflow.keras import layers
 from tapeflow.keras.utils import to_categorical
-
-
-def _seed(seed):
-    np.random.seed(seed)
-    tf.random.set_seed(seed)
 
 
 # Listing 4.3
@@ -49,7 +43,7 @@ def test_listings_4_1_and_4_3_reviews_become_multi_hot_vectors():
 
 
 def test_listings_4_4_to_4_10_binary_classification():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     (train_data, train_labels), (test_data, test_labels) = imdb_like()
     x_train = vectorize_sequences(train_data, dimension=IMDB_LIKE_NUM_WORDS)
     x_test = vectorize_sequences(test_data, dimension=IMDB_LIKE_NUM_WORDS)
@@ -135,7 +129,7 @@ def _reuters_like_vectors():
 
 
 def test_listings_4_11_to_4_21_multiclass_classification():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     (x_train, train_labels), (x_test, test_labels) = _reuters_like_vectors()
     assert len(x_train) == 128 and len(x_test) == 50
 
@@ -207,7 +201,7 @@ def test_listings_4_11_to_4_21_multiclass_classification():
 
 
 def test_section_4_2_6_integer_labels_and_sparse_categorical_crossentropy():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     (x_train, train_labels), (x_test, test_labels) = _reuters_like_vectors()
     y_train = np.array(train_labels)
     y_test = np.array(test_labels)
@@ -253,7 +247,7 @@ def smooth_curve(points, factor=0.9):
 
 
 def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     # Listing 4.23
     (train_data, train_targets), (test_data, test_targets) = boston_like()
     assert train_data.shape == (340, 10) and test_data.shape == (102, 10)

@@ -16,11 +16,6 @@ from tapeflow import keras
 from tapeflow.keras import layers, regularizers
 
 
-def _seed(seed):
-    np.random.seed(seed)
-    tf.random.set_seed(seed)
-
-
 def _mnist_like_train_images():
     (train_images, train_labels), _ = mnist_like()
     train_images = train_images.reshape((1437, 8 * 8))
@@ -40,7 +35,7 @@ def get_model():
 
 
 def test_listings_5_1_to_5_3_noise_channels_lower_validation_accuracy():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     # Listing 5.1 (784 noise or zero channels beside MNIST's 784 pixels; 64 beside 64 here)
     train_images, train_labels = _mnist_like_train_images()
     train_images_with_noise_channels = np.concatenate(
@@ -72,7 +67,7 @@ def test_listings_5_1_to_5_3_noise_channels_lower_validation_accuracy():
 
 
 def test_listing_5_4_shuffled_labels_are_fit_but_not_generalised():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     train_images, train_labels = _mnist_like_train_images()
     random_train_labels = train_labels[:]
     np.random.shuffle(random_train_labels)
@@ -94,7 +89,7 @@ def test_listing_5_4_shuffled_labels_are_fit_but_not_generalised():
 
 
 def test_listings_5_7_and_5_8_learning_rate_too_high_then_appropriate():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     train_images, train_labels = _mnist_like_train_images()
     # Listing 5.7
     model = keras.Sequential([
@@ -126,7 +121,7 @@ def test_listings_5_7_and_5_8_learning_rate_too_high_then_appropriate():
 
 
 def test_section_5_3_3_more_capacity_fits_faster():
-    _seed(0)
+    keras.utils.set_random_seed(0)
     train_images, train_labels = _mnist_like_train_images()
     # Listing 5.9 (50 epochs in the book)
     model = keras.Sequential([layers.Dense(10, activation='softmax')])
@@ -174,7 +169,7 @@ def vectorize_sequences(sequences, dimension=10000):
 def imdb_histories():
     """Listings 5.10-5.13 and 5.16: the five IMDB models of §5.4.4, each trained 20 epochs
     on 60 % of the reviews (batches of 32 of 240 here, of 512 of 15,000 in the book)."""
-    _seed(0)
+    keras.utils.set_random_seed(0)
     # Listing 5.10
     (train_data, train_labels), _ = imdb_like()
     train_data = vectorize_sequences(train_data, dimension=304)  # the stand-in's vocabulary
