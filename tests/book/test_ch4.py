@@ -264,7 +264,7 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
     # the fit of 4.27 keeps the per-epoch validation MAE, the evaluate of 4.26 the last one.
     k = 4
     num_val_samples = len(train_data) // k
-    num_epochs = 12
+    num_epochs = 8
     all_scores = []
     all_mae_histories = []
     for i in range(k):
@@ -289,7 +289,7 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
         all_scores.append(val_mae)
         assert val_mae == pytest.approx(mae_history[-1], rel=1e-5)
         assert val_mse == pytest.approx(history.history['val_loss'][-1], rel=1e-5)
-    assert np.mean(all_scores) < 0.85 * baseline_mae  # 4.5-4.7 over seeds
+    assert np.mean(all_scores) < 0.85 * baseline_mae  # 4.8-4.9 over seeds 0-3
 
     # Listing 4.28
     average_mae_history = [
@@ -302,9 +302,9 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
     # Listing 4.31 (80 epochs in the book)
     model = build_model()
     model.fit(train_data, train_targets,
-              epochs=20, batch_size=16, verbose=0)
+              epochs=15, batch_size=16, verbose=0)
     test_mse_score, test_mae_score = model.evaluate(test_data, test_targets)
-    assert test_mae_score < 0.85 * baseline_mae
+    assert test_mae_score < 0.85 * baseline_mae  # 4.6-4.7 over seeds 0-3
     # §4.3.5
     predictions = model.predict(test_data)
     assert predictions[0].shape == (1,)
