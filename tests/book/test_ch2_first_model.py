@@ -1,14 +1,14 @@
 """Chapter 2 as written (imports changed): the first Keras model (listings 2.1-2.7) and the same
 model rebuilt from scratch with tf.Variable, tf.GradientTape and an SGD optimizer (§2.5).
 
-The data is scikit-learn's digits in MNIST's layout (book_data.mnist_like): 8x8 uint8 images,
+The data is scikit-learn's digits in MNIST's layout (standin_datasets.mnist_like): 8x8 uint8 images,
 so the sizes the book spells out (60000, 10000, 28 * 28) become 1437, 360 and 8 * 8.
 """
 
 import numpy as np
 
 import tapeflow as tf
-from book_data import mnist_like
+from standin_datasets import mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers, models, optimizers
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from book_data import mnist_like
+from standin_datasets import mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers, models
 

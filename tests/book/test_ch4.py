@@ -1,7 +1,7 @@
 """Chapter 4 as written (imports changed): binary classification (§4.1), multiclass
 classification (§4.2) and scalar regression with K-fold validation (§4.3).
 
-Stand-ins (book_data): breast_cancer "reviews" for IMDB, wine "newswires" for Reuters (3
+Stand-ins (standin_datasets): breast_cancer "reviews" for IMDB, wine "newswires" for Reuters (3
 cultivars where Reuters has 46 topics) and diabetes for Boston housing. The sizes the book
 spells out (10,000 validation reviews, 46 classes, batches of 512) are scaled to these
 datasets, and the long runs (100-500 epochs) are cut to what the small data needs.
@@ -12,7 +12,7 @@ import copy
 import numpy as np
 import pytest
 
-from book_data import boston_like, imdb_like, reuters_like
+from standin_datasets import boston_like, imdb_like, reuters_like
 from tapeflow import keras
 from tapeflow.keras import layers
 from tapeflow.keras.utils import to_categorical

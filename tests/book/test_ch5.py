@@ -1,6 +1,6 @@
 """Chapter 5 as written (imports changed): noise channels, shuffled labels, learning rates and
 capacity on MNIST (digits here), then reducing capacity, L2 weight regularisation and dropout
-on IMDB (breast_cancer "reviews" here, book_data).
+on IMDB (breast_cancer "reviews" here, standin_datasets).
 
 Where the book reads curves ("one percentage point lower", "starts overfitting almost
 immediately") the tests assert the direction it describes, not its numbers. Epoch counts and
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from book_data import imdb_like, mnist_like
+from standin_datasets import imdb_like, mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers, regularizers
 

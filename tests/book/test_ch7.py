@@ -1,7 +1,7 @@
 """Chapter 7 as written (imports changed): the three ways to build models (§7.2), the built-in
 loops with a custom metric and callbacks (§7.3), and custom training loops (§7.4).
 
-MNIST is digits here (book_data.mnist_like): 8 * 8 inputs where the book has 28 * 28, and 300
+MNIST is digits here (standin_datasets.mnist_like): 8 * 8 inputs where the book has 28 * 28, and 300
 validation images where it has 10,000. The ticket classifier of §7.2.2 keeps the book's
 vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280.
 """
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from book_data import mnist_like
+from standin_datasets import mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers
 
