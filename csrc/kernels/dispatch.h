@@ -6,6 +6,7 @@
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/index.h"
+#include "kernels/cpu/optimizer.h"
 #include "kernels/cpu/random.h"
 #include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
@@ -117,6 +118,14 @@ inline void truncated_normal(const philox::Stream& s, double mean, double stddev
 }
 inline void random_shuffle(const philox::Stream& s, const Tensor& value, const Tensor& out) {
   TF_BACKEND_CALL(out, "random_shuffle", random_shuffle(s, value, out));
+}
+
+// --- fused optimizer updates (kernels/cpu/optimizer.h) ---
+inline void apply_update(const cpu::UpdateRule& rule, const std::vector<Tensor>& variables,
+                         const std::vector<Tensor>& gradients,
+                         const std::vector<std::vector<Tensor>>& slots) {
+  TF_BACKEND_CALL(variables.front(), "apply_update",
+                  apply_update(rule, variables, gradients, slots));
 }
 
 }  // namespace tapeflow::kernels
