@@ -137,6 +137,10 @@ class GradientTape:
         seeds = [] if output_gradients is None else [
             None if g is None else convert_to_tensor(g) for g in nest.flatten(output_gradients)]
         flat_grads = self._tape.gradient(targets, [t for values in groups for t in values], seeds)
+        if not self._persistent:
+            # The records are gone; dropping the values read lets an optimizer update the
+            # variables in place instead of copying them (Variable.assign's copy-on-write).
+            self._variable_reads.clear()
         grads, position = [], 0
         for values in groups:
             parts = [g for g in flat_grads[position:position + len(values)] if g is not None]
