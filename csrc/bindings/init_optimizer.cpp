@@ -48,13 +48,13 @@ void init_optimizer(py::module_& m) {
         ops::apply_update("rmsprop_update", r, w, g, {velocities, momentums, average_gradients});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("velocities"), py::arg("momentums"),
-      py::arg("average_gradients"), py::arg("learning_rate"), py::arg("rho"),
-      py::arg("momentum"), py::arg("epsilon"), py::arg("centered"), ReleaseGil());
+      py::arg("average_gradients"), py::arg("learning_rate"), py::arg("rho"), py::arg("momentum"),
+      py::arg("epsilon"), py::arg("centered"), ReleaseGil());
   m.def(
       "adam_update",
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
-         const TensorList& velocities, const TensorList& velocity_hats, double alpha,
-         double beta_1, double beta_2, double epsilon, bool amsgrad) {
+         const TensorList& velocities, const TensorList& velocity_hats, double alpha, double beta_1,
+         double beta_2, double epsilon, bool amsgrad) {
         UpdateRule r = rule_of(UpdateKind::Adam, 0.0, epsilon);
         r.beta_1 = beta_1;
         r.beta_2 = beta_2;
@@ -72,8 +72,8 @@ void init_optimizer(py::module_& m) {
         ops::apply_update("adagrad_update", rule_of(UpdateKind::Adagrad, lr, epsilon), w, g,
                           {accumulators});
       },
-      py::arg("variables"), py::arg("gradients"), py::arg("accumulators"),
-      py::arg("learning_rate"), py::arg("epsilon"), ReleaseGil());
+      py::arg("variables"), py::arg("gradients"), py::arg("accumulators"), py::arg("learning_rate"),
+      py::arg("epsilon"), ReleaseGil());
   m.def(
       "adadelta_update",
       [](const TensorList& w, const TensorList& g, const TensorList& accumulated_grads,
@@ -83,8 +83,8 @@ void init_optimizer(py::module_& m) {
         ops::apply_update("adadelta_update", r, w, g, {accumulated_grads, accumulated_deltas});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("accumulated_grads"),
-      py::arg("accumulated_deltas"), py::arg("learning_rate"), py::arg("rho"),
-      py::arg("epsilon"), ReleaseGil());
+      py::arg("accumulated_deltas"), py::arg("learning_rate"), py::arg("rho"), py::arg("epsilon"),
+      ReleaseGil());
   m.def(
       "adamax_update",
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
@@ -103,8 +103,7 @@ void init_optimizer(py::module_& m) {
       "nadam_update",
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
          const TensorList& velocities, double lr, double beta_1, double beta_2, double epsilon,
-         double u_t, double u_next, double u_product, double u_product_next,
-         double v_correction) {
+         double u_t, double u_next, double u_product, double u_product_next, double v_correction) {
         UpdateRule r = rule_of(UpdateKind::Nadam, lr, epsilon);
         r.beta_1 = beta_1;
         r.beta_2 = beta_2;

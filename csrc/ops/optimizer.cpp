@@ -14,21 +14,26 @@ using cpu::UpdateKind;
 std::vector<bool> slots_used(const cpu::UpdateRule& r) {
   const bool momentum = r.momentum != 0.0;
   switch (r.kind) {
-    case UpdateKind::Sgd: return {momentum};
-    case UpdateKind::Rmsprop: return {true, momentum, r.centered};
-    case UpdateKind::Adam: return {true, true, r.amsgrad};
-    case UpdateKind::Adagrad: return {true};
+    case UpdateKind::Sgd:
+      return {momentum};
+    case UpdateKind::Rmsprop:
+      return {true, momentum, r.centered};
+    case UpdateKind::Adam:
+      return {true, true, r.amsgrad};
+    case UpdateKind::Adagrad:
+      return {true};
     case UpdateKind::Adadelta:
     case UpdateKind::Adamax:
-    case UpdateKind::Nadam: return {true, true};
+    case UpdateKind::Nadam:
+      return {true, true};
   }
   return {};
 }
 
 void check_tensor(const char* op, const char* what, size_t i, const Tensor& t, const Tensor& w) {
   TF_CHECK_ARG(t.defined(), op, ": ", what, " ", i, " is missing");
-  TF_CHECK_ARG(t.dtype() == w.dtype(), op, ": ", what, " ", i, " has dtype ",
-               dtype_name(t.dtype()), " but its variable is ", dtype_name(w.dtype()));
+  TF_CHECK_ARG(t.dtype() == w.dtype(), op, ": ", what, " ", i, " has dtype ", dtype_name(t.dtype()),
+               " but its variable is ", dtype_name(w.dtype()));
   TF_CHECK_ARG(t.shape() == w.shape(), op, ": ", what, " ", i, " has shape ", shape_str(t.shape()),
                " but its variable is ", shape_str(w.shape()));
   check_same_device(op, t, w);
@@ -83,8 +88,8 @@ void apply_update(const char* op, const cpu::UpdateRule& rule, const TensorList&
   for (size_t i = 0; i < n; ++i) {
     const Tensor& w = variables[i];
     TF_CHECK_ARG(w.defined(), op, ": variable ", i, " is missing");
-    TF_CHECK_ARG(is_floating(w.dtype()), op, ": variable ", i,
-                 " must be float32 or float64, got ", dtype_name(w.dtype()));
+    TF_CHECK_ARG(is_floating(w.dtype()), op, ": variable ", i, " must be float32 or float64, got ",
+                 dtype_name(w.dtype()));
     TF_CHECK_ARG(w.is_contiguous(), op, ": variable ", i, " must be contiguous");
     check_tensor(op, "gradient", i, gradients[i], w);
     packed[i] = contiguous(gradients[i]);

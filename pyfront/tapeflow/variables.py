@@ -126,10 +126,17 @@ class Variable:
         return self
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        return self.assign(self._value + self._converted(delta))
+        return self._update(_C.BinaryOp.add, delta)
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        return self.assign(self._value - self._converted(delta))
+        return self._update(_C.BinaryOp.subtract, delta)
+
+    def _update(self, op, delta):
+        delta = self._converted(delta)
+        if self._owns_value_alone():  # in place, no temporary (metrics and counters every step)
+            _C.update_into(op, self._value, delta)
+            return self
+        return self.assign(_C.binary(op, self._value, delta))
 
     def __getitem__(self, key):
         return _SlicedVariable(self, key)

@@ -57,7 +57,8 @@ def _train(make, dtype, fused: bool, monkeypatch, steps=4):
             patch.setattr(_fused, "applies", lambda *_: False)
         for step_grads in grads:
             optimizer.apply_gradients(
-                zip([tf.constant(g) for g in step_grads], variables, strict=True))
+                zip([tf.constant(g) for g in step_grads], variables, strict=True)
+            )
     assert bool(calls) == fused, "the fused path was not taken" if fused else "fused ran"
     return [v.numpy() for v in variables], [v.numpy() for v in optimizer.variables]
 

@@ -3,18 +3,17 @@
 // the Python update_step it replaces (keras/optimizers/*.py), with the hyper-parameters
 // rounded to the variable's dtype as the Python scalars are, so float32 results agree with the
 // composite to an ulp or two and float64 results to rounding.
+#include "kernels/cpu/optimizer.h"
+
 #include <algorithm>
 #include <cmath>
-
-#include "kernels/cpu/optimizer.h"
 
 namespace tapeflow::cpu::TF_ISA {
 namespace {
 
 // w -= g*lr;  momentum mu: m = m*mu - g*lr, then w += m (Nesterov: w += m*mu - g*lr).
 template <class T, bool kMomentum, bool kNesterov>
-void sgd(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void sgd(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T lr = T(r.learning_rate), mu = T(r.momentum);
   T* __restrict m = s[0];
   for (int64_t i = 0; i < n; ++i) {
@@ -31,11 +30,10 @@ void sgd(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* 
 // d = v + eps;  inc = lr*g / sqrt(d);  w -= inc, or with momentum mu: m = mu*m + inc, w -= m.
 // Slots: velocity, momentum, average gradient.
 template <class T, bool kCentered, bool kMomentum>
-void rmsprop(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void rmsprop(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T lr = T(r.learning_rate), rho = T(r.rho), one_minus_rho = T(1.0 - r.rho);
   const T eps = T(r.epsilon), mu = T(r.momentum);
-  T *__restrict v = s[0], *__restrict m = s[1], *__restrict a = s[2];
+  T* __restrict v = s[0], * __restrict m = s[1], * __restrict a = s[2];
   for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     v[i] = rho * v[i] + one_minus_rho * (gi * gi);
@@ -59,11 +57,10 @@ void rmsprop(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* con
 // m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2);  amsgrad: vhat = max(vhat, v), used for v;
 // w -= m*alpha / (sqrt(v) + eps), alpha = step_factors[0]. Slots: m, v, vhat.
 template <class T, bool kAmsgrad>
-void adam(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void adam(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T one_minus_b1 = T(1.0 - r.beta_1), one_minus_b2 = T(1.0 - r.beta_2);
   const T eps = T(r.epsilon), alpha = T(r.step_factors[0]);
-  T *__restrict m = s[0], *__restrict v = s[1], *__restrict v_hat = s[2];
+  T* __restrict m = s[0], * __restrict v = s[1], * __restrict v_hat = s[2];
   for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     m[i] = m[i] + (gi - m[i]) * one_minus_b1;
@@ -79,8 +76,7 @@ void adam(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const*
 
 // a += g^2;  w -= lr*g / sqrt(a + eps). Slot: accumulator.
 template <class T>
-void adagrad(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void adagrad(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T lr = T(r.learning_rate), eps = T(r.epsilon);
   T* __restrict acc = s[0];
   for (int64_t i = 0; i < n; ++i) {
@@ -92,11 +88,10 @@ void adagrad(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* con
 // a = rho*a + (1-rho)*g^2;  d = -sqrt(s + eps)*g / sqrt(a + eps);  s = rho*s + (1-rho)*d^2;
 // w += lr*d. Slots: accumulated gradient a, accumulated delta s.
 template <class T>
-void adadelta(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void adadelta(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T lr = T(r.learning_rate), rho = T(r.rho), one_minus_rho = T(1.0 - r.rho);
   const T eps = T(r.epsilon);
-  T *__restrict acc_g = s[0], *__restrict acc_d = s[1];
+  T* __restrict acc_g = s[0], * __restrict acc_d = s[1];
   for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     acc_g[i] = rho * acc_g[i] + one_minus_rho * (gi * gi);
@@ -109,11 +104,10 @@ void adadelta(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* co
 // m += (g - m)(1 - b1);  u = max(b2*u, |g|);  w -= lr*m / ((1 - b1^t)(u + eps)),
 // 1 - b1^t = step_factors[0]. Slots: m, u.
 template <class T>
-void adamax(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void adamax(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T lr = T(r.learning_rate), one_minus_b1 = T(1.0 - r.beta_1), b2 = T(r.beta_2);
   const T eps = T(r.epsilon), correction = T(r.step_factors[0]);
-  T *__restrict m = s[0], *__restrict u = s[1];
+  T* __restrict m = s[0], * __restrict u = s[1];
   for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     m[i] = m[i] + (gi - m[i]) * one_minus_b1;
@@ -127,15 +121,14 @@ void adamax(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* cons
 // m_hat = u_{t+1} m / (1 - U_{t+1}) + (1 - u_t) g / (1 - U_t);  v_hat = v / (1 - b2^t);
 // w -= m_hat*lr / (sqrt(v_hat) + eps). Slots: m, v.
 template <class T>
-void nadam(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+void nadam(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s, int64_t n) {
   const T lr = T(r.learning_rate), one_minus_b1 = T(1.0 - r.beta_1);
   const T one_minus_b2 = T(1.0 - r.beta_2), eps = T(r.epsilon);
   const T u_t = T(r.step_factors[0]), u_next = T(r.step_factors[1]);
   const T one_minus_product = T(1) - T(r.step_factors[2]);
   const T one_minus_product_next = T(1) - T(r.step_factors[3]);
   const T one_minus_u_t = T(1) - u_t, v_correction = T(r.step_factors[4]);
-  T *__restrict m = s[0], *__restrict v = s[1];
+  T* __restrict m = s[0], * __restrict v = s[1];
   for (int64_t i = 0; i < n; ++i) {
     const T gi = g[i];
     m[i] = m[i] + (gi - m[i]) * one_minus_b1;
@@ -147,7 +140,7 @@ void nadam(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const
 
 template <class T>
 void update_typed(const UpdateRule& r, T* __restrict w, const T* __restrict g, T* const* s,
-          int64_t n) {
+                  int64_t n) {
   const bool momentum = r.momentum != 0.0;
   switch (r.kind) {
     case UpdateKind::Sgd:
@@ -161,10 +154,14 @@ void update_typed(const UpdateRule& r, T* __restrict w, const T* __restrict g, T
                       : rmsprop<T, false, false>(r, w, g, s, n);
     case UpdateKind::Adam:
       return r.amsgrad ? adam<T, true>(r, w, g, s, n) : adam<T, false>(r, w, g, s, n);
-    case UpdateKind::Adagrad: return adagrad<T>(r, w, g, s, n);
-    case UpdateKind::Adadelta: return adadelta<T>(r, w, g, s, n);
-    case UpdateKind::Adamax: return adamax<T>(r, w, g, s, n);
-    case UpdateKind::Nadam: return nadam<T>(r, w, g, s, n);
+    case UpdateKind::Adagrad:
+      return adagrad<T>(r, w, g, s, n);
+    case UpdateKind::Adadelta:
+      return adadelta<T>(r, w, g, s, n);
+    case UpdateKind::Adamax:
+      return adamax<T>(r, w, g, s, n);
+    case UpdateKind::Nadam:
+      return nadam<T>(r, w, g, s, n);
   }
 }
 
@@ -173,15 +170,16 @@ void update_offset(const UpdateRule& r, void* variable, const void* gradient, vo
                    int64_t begin, int64_t end) {
   T* s[3];
   for (int k = 0; k < 3; ++k) s[k] = slots[k] ? static_cast<T*>(slots[k]) + begin : nullptr;
-  update_typed<T>(r, static_cast<T*>(variable) + begin, static_cast<const T*>(gradient) + begin,
-                  s, end - begin);
+  update_typed<T>(r, static_cast<T*>(variable) + begin, static_cast<const T*>(gradient) + begin, s,
+                  end - begin);
 }
 
 }  // namespace
 
 void update_range(const UpdateRule& rule, DType dtype, void* variable, const void* gradient,
                   void* const* slots, int64_t begin, int64_t end) {
-  if (dtype == DType::Float64) return update_offset<double>(rule, variable, gradient, slots, begin, end);
+  if (dtype == DType::Float64)
+    return update_offset<double>(rule, variable, gradient, slots, begin, end);
   update_offset<float>(rule, variable, gradient, slots, begin, end);
 }
 
