@@ -34,44 +34,40 @@ def _logits_and_labels(label_dtype):
     return make
 
 
-CASES = (
-    [
-        OpCase(
-            f"{name}[axis={axis}]",
-            lambda x, f=fn, a=axis: f(x, axis=a),
-            lambda x, r=ref, a=axis: r(x, a),
-            tuple(s for s in SHAPES if axis == -1 or (len(s[0]) > 1 and s[0][0] > 0)),
-            low=-30,
-            high=30,
-        )
-        for name, fn, ref in (
-            ("softmax", tf.nn.softmax, _softmax),
-            ("log_softmax", tf.nn.log_softmax, _log_softmax),
-        )
-        for axis in (-1, 0)
-    ]
-    + [
-        OpCase(
-            f"{name}[axis=1]",
-            lambda x, f=fn: f(x, axis=1),
-            lambda x, r=ref: r(x, 1),
-            (((3, 5),), ((2, 3, 4),), ((4, 1),), ((2, 7, 33),)),
-            low=-30,
-            high=30,
-        )
-        for name, fn, ref in (
-            ("softmax", tf.nn.softmax, _softmax),
-            ("log_softmax", tf.nn.log_softmax, _log_softmax),
-        )
-    ]
-    + [
-        OpCase(
-            f"sparse_softmax_cross_entropy_with_logits[labels={label_dtype}]",
-            lambda logits, labels: tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits),
-            _sparse_cross_entropy,
-            (((1, 1),), ((5, 10),), ((2, 3, 7),), ((33,),), ((0, 4),)),
-            make_inputs=_logits_and_labels(label_dtype),
-        )
-        for label_dtype in ("int32", "int64")
-    ]
-)
+CASES = [
+    OpCase(
+        f"{name}[axis={axis}]",
+        lambda x, f=fn, a=axis: f(x, axis=a),
+        lambda x, r=ref, a=axis: r(x, a),
+        tuple(s for s in SHAPES if axis == -1 or (len(s[0]) > 1 and s[0][0] > 0)),
+        low=-30,
+        high=30,
+    )
+    for name, fn, ref in (
+        ("softmax", tf.nn.softmax, _softmax),
+        ("log_softmax", tf.nn.log_softmax, _log_softmax),
+    )
+    for axis in (-1, 0)
+] + [
+    OpCase(
+        f"{name}[axis=1]",
+        lambda x, f=fn: f(x, axis=1),
+        lambda x, r=ref: r(x, 1),
+        (((3, 5),), ((2, 3, 4),), ((4, 1),), ((2, 7, 33),)),
+        low=-30,
+        high=30,
+    )
+    for name, fn, ref in (
+        ("softmax", tf.nn.softmax, _softmax),
+        ("log_softmax", tf.nn.log_softmax, _log_softmax),
+    )
+] + [
+    OpCase(
+        f"sparse_softmax_cross_entropy_with_logits[labels={label_dtype}]",
+        lambda logits, labels: tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits),
+        _sparse_cross_entropy,
+        (((1, 1),), ((5, 10),), ((2, 3, 7),), ((33,),), ((0, 4),)),
+        make_inputs=_logits_and_labels(label_dtype),
+    )
+    for label_dtype in ("int32", "int64")
+]
