@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from tapeflow import _C, _tensor
+from tapeflow import _C, _convert, _tensor
 from tapeflow import dtypes as _dtypes
 from tapeflow._convert import convert_to_tensor
 from tapeflow.tensor_shape import TensorShape
@@ -106,6 +106,8 @@ class Variable:
         return sys.getrefcount(self._value) <= 2 and self._value._storage_owners == 1
 
     def _converted(self, value):
+        if type(value) is float or type(value) is int:  # counters and metrics, every step
+            return _convert.scalar(value, self.dtype)
         if hasattr(value, "__tf_tensor__") or isinstance(value, Tensor):
             value = convert_to_tensor(value)
             if value._dtype != self._value._dtype:

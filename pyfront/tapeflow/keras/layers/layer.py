@@ -68,6 +68,7 @@ class Layer:
             "_own_weights",
             "_build_shapes",
             "_checked_input",
+            "_epoch_trainable_weights",
         }
     )
 
