@@ -60,9 +60,11 @@ inline void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, b
 }
 
 // --- gemm (kernels/cpu/gemm.h) ---
-// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
-inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
-  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out));
+// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous;
+// the epilogue (bias add, activation) is fused into the write-back.
+inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out,
+                 const cpu::GemmEpilogue& epilogue = {}) {
+  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out, epilogue));
 }
 inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
   TF_BACKEND_CALL(out, "matmul", gemm_reference(a, b, out));

@@ -1,4 +1,5 @@
-"""The softmax family (csrc/ops/nn.cpp): numerically stable, float32/float64 only."""
+"""The softmax family (csrc/ops/nn.cpp): numerically stable, float32/float64 only; and the
+fused dense op behind keras.layers.Dense (csrc/ops/dense.cpp)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,16 @@ def log_softmax(logits, axis=None, name=None):
     """x - log(sum(exp(x))) along `axis` (None means -1), without overflow."""
     x = logits if type(logits) is _Tensor else convert_to_tensor(logits)
     return _C.log_softmax(x, _single_axis(axis, -1, "log_softmax"))
+
+
+def _dense(x, kernel, bias=None, activation="linear"):
+    """``activation(x @ kernel + bias)`` in one GEMM, the bias add and the activation fused
+    into its write-back; x (..., K), kernel (K, N), bias (N,) or None. activation: "linear",
+    "relu", "sigmoid" or "tanh". Differentiable like the composite it replaces."""
+    x, kernel = convert_to_tensor(x), convert_to_tensor(kernel)
+    if bias is not None:
+        bias = convert_to_tensor(bias)
+    return _C.dense(x, kernel, bias, activation)
 
 
 __all__ = ["softmax", "log_softmax"]
