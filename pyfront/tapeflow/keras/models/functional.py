@@ -88,6 +88,12 @@ class Functional(Model):
     def build(self, input_shape) -> None:
         self.built = True
 
+    def get_config(self) -> dict:
+        """The graph in Keras 3's format (see saving/functional_config.py)."""
+        from tapeflow.keras.saving import functional_config
+
+        return functional_config.get_functional_config(self)
+
     def compute_output_shape(self, input_shape):
         return nest.map_structure(lambda t: t.shape, self._outputs_struct)
 

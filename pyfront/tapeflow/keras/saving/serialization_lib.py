@@ -25,11 +25,16 @@ import types
 
 import numpy as np
 
-from tapeflow.keras.saving import object_registration
+from tapeflow.keras.saving import keras_compat, object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
 
 _safe_mode = threading.local()  # .value: the flag of the innermost SafeModeScope
+
+
+class DeserializationError(TypeError):
+    """A class's from_config rejected its config (raised once, not re-wrapped by the
+    configs that contain it)."""
 
 
 class SafeModeScope:
@@ -222,12 +227,15 @@ def instantiate(cls, config: dict, custom_objects: dict):
             f"Unable to reconstruct an instance of {cls.__name__!r}: the class has no "
             "from_config() method"
         )
-    inner = config["config"] if config["config"] is not None else {}
+    inner = keras_compat.drop_keras_only_arguments(
+        cls, config["config"] if config["config"] is not None else {})
     with object_registration.CustomObjectScope(custom_objects):
         try:
             instance = cls.from_config(inner)
+        except DeserializationError:
+            raise
         except TypeError as error:
-            raise TypeError(
+            raise DeserializationError(
                 f"{cls.__name__} could not be deserialized from its config: {error}. Please "
                 "ensure that get_config() returns every argument of __init__ and that "
                 "objects it holds (layers, models, ...) are deserialized in from_config(). "
