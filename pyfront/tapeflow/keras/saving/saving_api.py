@@ -170,7 +170,7 @@ def _model_path(filepath) -> str:
     path = os.fspath(filepath)
     if not isinstance(path, str):
         path = os.fsdecode(path)
-    if path.endswith(".keras") or _has_no_suffix(path):
+    if path.endswith(".keras") or has_no_suffix(path):
         if os.path.isdir(path):
             raise ValueError(f"Cannot save the model to {path}: it is an existing directory "
                              "(tapeflow writes a `.keras` zip file, not a SavedModel folder)")
@@ -182,7 +182,9 @@ def _model_path(filepath) -> str:
                      f"for the native Keras format. Received: filepath={path}")
 
 
-def _has_no_suffix(path: str) -> bool:
+def has_no_suffix(path: str) -> bool:
+    """Whether the last component of `path` has no suffix ('my_checkpoint_path'): the Keras 2
+    compat case of the module docstring."""
     name = os.path.basename(path.rstrip(os.sep))
     return bool(name) and "." not in name.lstrip(".")
 

@@ -52,10 +52,10 @@ class SafeModeScope:
         _safe_mode.value = self._backup
 
 
-def in_safe_mode() -> bool:
-    """Whether the deserialization in progress is in safe mode (True outside any loader)."""
-    value = getattr(_safe_mode, "value", None)
-    return True if value is None else bool(value)
+def in_safe_mode():
+    """The safe_mode of the deserialization in progress; None outside any (a direct
+    `Lambda.from_config(config)` call is the caller's own choice, as in Keras)."""
+    return getattr(_safe_mode, "value", None)
 
 
 # -- serialization ---------------------------------------------------------------------------
@@ -180,8 +180,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if kwargs:
         raise TypeError(f"deserialize_keras_object: unexpected arguments {sorted(kwargs)}")
     custom_objects = {**(custom_objects or {}), **object_registration.custom_objects_in_scope()}
-    if not in_safe_mode():
-        safe_mode = False
+    outer = in_safe_mode()  # a loader's flag holds for everything it deserializes
+    safe_mode = bool(safe_mode) if outer is None else outer
     with SafeModeScope(safe_mode):
         return _deserialize(config, custom_objects, module_objects)
 
