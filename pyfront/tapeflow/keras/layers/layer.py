@@ -602,17 +602,22 @@ class _WeightMeta:
 
 
 def _plain_init_arguments(cls, args, kwargs):
-    """The arguments of `cls.__init__` by name when all are plain values, else None."""
+    """The arguments of `cls.__init__` by name, defaults included, when all are plain
+    values; else None (then get_config must be overridden to save the layer)."""
     try:
-        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind(None, *args, **kwargs)
     except (TypeError, ValueError):
         return None
-    positional = [p.name for p in parameters
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if len(args) > len(positional):
+    parameters = list(signature.parameters.values())
+    if any(p.kind is p.POSITIONAL_ONLY or p.kind is p.VAR_POSITIONAL for p in parameters[1:]):
         return None
-    values = dict(zip(positional, args))
-    values.update(kwargs)
+    bound.apply_defaults()
+    values = dict(bound.arguments)
+    values.pop(parameters[0].name)
+    for p in parameters:
+        if p.kind is p.VAR_KEYWORD:
+            values.update(values.pop(p.name, {}))
     return values if _is_plain(values) else None
 
 

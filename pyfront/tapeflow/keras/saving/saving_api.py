@@ -141,8 +141,9 @@ def _load_weights_from(model, weights, skip_mismatch=False) -> None:
         errors = state.load_state(model, weights)
     if not errors:
         return
-    message = (f"{len(errors)} object(s) could not be loaded: "
-               f"{[getattr(obj, 'name', obj) for obj, _ in errors]}. First error: {errors[0][1]}")
+    failed = [f"{getattr(obj, 'name', obj)} (at {path})" for path, obj, _ in errors]
+    message = (f"{len(errors)} object(s) could not be loaded: {failed}. First error, at "
+               f"{errors[0][0]}: {errors[0][2]}")
     if skip_mismatch:
         warnings.warn(message, stacklevel=3)
         return

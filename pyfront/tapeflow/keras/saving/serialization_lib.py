@@ -267,7 +267,7 @@ def resolve(name, registered_name, module, custom_objects, module_objects=None, 
     where = f" (module {module!r})" if module else ""
     if module is not None and not _is_tapeflow_or_keras(module):
         where += ", which is not a keras module and is never imported"
-    raise TypeError(
+    raise DeserializationError(
         f"Could not locate {kind} {name!r}{where}. Make sure custom classes and functions "
         "are decorated with `@keras.saving.register_keras_serializable()` or passed in "
         "`custom_objects`."

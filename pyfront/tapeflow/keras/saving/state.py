@@ -36,8 +36,8 @@ def save_state(obj, weights_file, path: str = "", visited=None) -> None:
 
 
 def load_state(obj, weights_file, path: str = "", visited=None, errors=None) -> list:
-    """Reads what save_state wrote into the same structure; returns [(object, error)] for
-    the objects whose variables could not be loaded (the others are loaded)."""
+    """Reads what save_state wrote into the same structure; returns [(path, object, error)]
+    for the objects whose variables could not be loaded (the others are loaded)."""
     visited = set() if visited is None else visited
     errors = [] if errors is None else errors
     if id(obj) in visited:
@@ -46,7 +46,7 @@ def load_state(obj, weights_file, path: str = "", visited=None, errors=None) -> 
     try:
         obj.load_own_variables(weights_file.get(path))
     except (ValueError, KeyError, TypeError) as error:
-        errors.append((obj, error))
+        errors.append((path or "(root)", obj, error))
     for child_path, child in _children(obj, path):
         load_state(child, weights_file, child_path, visited, errors)
     return errors
