@@ -16,6 +16,7 @@ h5py cannot parse raises ValueError too.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -25,6 +26,19 @@ _MAX_RANK = 12
 # them (real weights do, even compressed; a chunked dataset of fill values does not).
 _BOMB_FLOOR_BYTES = 1 << 28
 _MAX_EXPANSION = 1000
+
+
+# What h5py raises on a damaged file (the HDF5 library checks its structures as it reads).
+_HDF5_ERRORS = (OSError, RuntimeError, OverflowError, KeyError, TypeError)
+
+
+@contextlib.contextmanager
+def _reading(what: str, where: str):
+    """Turns the HDF5 library's errors on a damaged file into ValueError."""
+    try:
+        yield
+    except _HDF5_ERRORS as error:
+        raise ValueError(f"{what}: damaged HDF5 data at {where!r} ({error})") from error
 
 
 def _h5py():
@@ -44,7 +58,7 @@ class WeightsFile:
         self.mode = mode
         try:
             self.file = h5py.File(target, mode)
-        except OSError as error:
+        except _HDF5_ERRORS as error:
             raise ValueError(f"{what}: not a readable HDF5 file ({error})") from error
 
     def make(self, path: str, name) -> WeightsStore:
@@ -56,14 +70,14 @@ class WeightsFile:
 
     def get(self, path: str) -> WeightsStore:
         """A store reading `path/vars` (empty when the file has no such group)."""
-        group = _safe_group(self.file, f"{path}/vars" if path else "vars", self.what)
+        where = f"{path}/vars" if path else "vars"
+        with _reading(self.what, where):
+            group = _safe_group(self.file, where, self.what)
         return WeightsStore(group, path, self.what)
 
-    def has_path(self, path: str) -> bool:
-        return _safe_group(self.file, path, self.what) is not None
-
     def close(self) -> None:
-        self.file.close()
+        with _reading(self.what, "(closing)"):
+            self.file.close()
 
     def __enter__(self):
         return self
@@ -81,7 +95,8 @@ class WeightsStore:
         self.what = what
 
     def keys(self) -> list:
-        return [] if self.group is None else list(self.group.keys())
+        with _reading(self.what, f"{self.path}/vars"):
+            return [] if self.group is None else list(self.group.keys())
 
     def __len__(self) -> int:
         return len(self.keys())
@@ -93,9 +108,11 @@ class WeightsStore:
         self.group.create_dataset(key, data=np.asarray(value))
 
     def __getitem__(self, key) -> np.ndarray:
-        if self.group is None or key not in self.group:
+        if key not in self.keys():
             raise KeyError(f"{self.what}: no variable {key!r} under {self.path!r}")
-        return _read_dataset(self.group, key, f"{self.path}/vars/{key}", self.what)
+        where = f"{self.path}/vars/{key}"
+        with _reading(self.what, where):
+            return _read_dataset(self.group, key, where, self.what)
 
 
 def _safe_group(root, path: str, what: str):
@@ -140,7 +157,4 @@ def _read_dataset(group, key: str, where: str, what: str) -> np.ndarray:
     if declared > _BOMB_FLOOR_BYTES and declared > _MAX_EXPANSION * stored:
         raise ValueError(f"{what}: {where} declares {declared} bytes but stores only {stored}; "
                          "refusing to load a potential decompression (shape) bomb")
-    try:
-        return np.asarray(dataset[()])
-    except OSError as error:
-        raise ValueError(f"{what}: cannot read {where} ({error})") from error
+    return np.asarray(dataset[()])

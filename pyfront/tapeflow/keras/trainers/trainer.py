@@ -91,7 +91,7 @@ class Trainer:
         if not isinstance(config, dict):
             raise ValueError(f"A compile config must be a dict, received {config!r}")
         self.compile(**config)
-        if self.built:
+        if self.built and self.optimizer is not None:
             self.optimizer.build(self.trainable_variables)
 
     def _output_names(self):
