@@ -17,13 +17,17 @@ def serialize(obj, module: str, builtins: dict):
     """The config dict of `obj` (an object with get_config, or a function)."""
     if obj is None:
         return None
+    from tapeflow.keras.saving import object_registration
+
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
-        name = _builtin_name(obj, builtins) or obj.__name__
+        name = _builtin_name(obj, builtins) or object_registration.get_registered_name(obj)
         return {"module": module, "class_name": "function", "config": name, "registered_name": name}
     if not hasattr(obj, "get_config"):
         raise TypeError(f"Cannot serialize {obj!r}: it has no get_config() method")
     cls = type(obj)
-    registered = None if builtins.get(cls.__name__) is cls else cls.__name__
+    registered = (
+        None if builtins.get(cls.__name__) is cls else object_registration.get_registered_name(cls)
+    )
     return {
         "module": module,
         "class_name": cls.__name__,
