@@ -39,7 +39,7 @@ def zip_of(members, compression=zipfile.ZIP_STORED) -> io.BytesIO:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names
         with zipfile.ZipFile(buffer, "w", compression=compression) as target:
-            for name, data in (members.items() if isinstance(members, dict) else members):
+            for name, data in members.items() if isinstance(members, dict) else members:
                 target.writestr(name, data)
     buffer.seek(0)
     return buffer
@@ -75,8 +75,9 @@ def test_not_a_zip(tmp_path):
         keras.models.load_model(str(path))
 
 
-@pytest.mark.parametrize("name", ["../evil.py", "assets/../../evil", "/etc/passwd",
-                                  "C:evil", "assets\\..\\evil"])
+@pytest.mark.parametrize(
+    "name", ["../evil.py", "assets/../../evil", "/etc/passwd", "C:evil", "assets\\..\\evil"]
+)
 def test_member_paths_that_escape_are_refused(name):
     members = saved_members()
     members[name] = b"x"
@@ -136,12 +137,19 @@ def test_config_that_is_not_a_model(config):
         keras.models.load_model(with_config(config))
 
 
-@pytest.mark.parametrize(("module", "name", "outside_keras"), [
-    ("os", "system", True), ("subprocess", "Popen", True), ("builtins", "eval", True),
-    ("__main__", "Anything", True), ("keras.models", "load_model", False),
-    ("keras.utils", "get_file", False), ("keras.config", "enable_unsafe_deserialization", False),
-    ("tapeflow.keras.saving", "save_model", False),
-])
+@pytest.mark.parametrize(
+    ("module", "name", "outside_keras"),
+    [
+        ("os", "system", True),
+        ("subprocess", "Popen", True),
+        ("builtins", "eval", True),
+        ("__main__", "Anything", True),
+        ("keras.models", "load_model", False),
+        ("keras.utils", "get_file", False),
+        ("keras.config", "enable_unsafe_deserialization", False),
+        ("tapeflow.keras.saving", "save_model", False),
+    ],
+)
 def test_only_registered_or_builtin_classes_are_instantiated(module, name, outside_keras):
     config = {"module": module, "class_name": name, "config": {}, "registered_name": None}
     with pytest.raises(TypeError, match=f"Could not locate class '{name}'") as caught:
@@ -152,17 +160,31 @@ def test_only_registered_or_builtin_classes_are_instantiated(module, name, outsi
 def test_a_function_from_an_unknown_module_is_refused():
     config = dense_config()
     config["config"]["layers"][1]["config"]["activation"] = {
-        "module": "os", "class_name": "function", "config": "system", "registered_name": "system"}
+        "module": "os",
+        "class_name": "function",
+        "config": "system",
+        "registered_name": "system",
+    }
     with pytest.raises((TypeError, ValueError), match="system"):
         keras.models.load_model(with_config(config))
 
 
 def test_marshalled_lambda_bytecode_is_always_refused():
     config = json.loads(saved_members()["config.json"])
-    config["config"]["layers"].append({
-        "module": "keras.layers", "class_name": "Lambda", "registered_name": None,
-        "config": {"name": "evil", "function": {"class_name": "__lambda__",
-                                                "config": {"value": ["4wEAAAAAAAAA", None]}}}})
+    config["config"]["layers"].append(
+        {
+            "module": "keras.layers",
+            "class_name": "Lambda",
+            "registered_name": None,
+            "config": {
+                "name": "evil",
+                "function": {
+                    "class_name": "__lambda__",
+                    "config": {"value": ["4wEAAAAAAAAA", None]},
+                },
+            },
+        }
+    )
     for safe_mode in (True, False):
         with pytest.raises(ValueError, match="lambda"):
             keras.models.load_model(with_config(config), safe_mode=safe_mode)
@@ -191,26 +213,78 @@ def test_lambda_layers_need_safe_mode_false_or_custom_objects(tmp_path):
 
 def test_a_lambda_naming_os_system_is_refused_in_safe_mode():
     config = json.loads(saved_members()["config.json"])
-    config["config"]["layers"].insert(1, {
-        "module": "keras.layers", "class_name": "Lambda", "registered_name": None,
-        "config": {"name": "evil", "function": {"module": "os", "class_name": "function",
-                                                "config": "system", "registered_name": "system"}}})
+    config["config"]["layers"].insert(
+        1,
+        {
+            "module": "keras.layers",
+            "class_name": "Lambda",
+            "registered_name": None,
+            "config": {
+                "name": "evil",
+                "function": {
+                    "module": "os",
+                    "class_name": "function",
+                    "config": "system",
+                    "registered_name": "system",
+                },
+            },
+        },
+    )
     with pytest.raises(ValueError, match="refusing to look up the function 'system'"):
         keras.models.load_model(with_config(config))
 
 
-@pytest.mark.parametrize("nodes", [
-    [{"args": [{"class_name": "__keras_tensor__",
-                "config": {"shape": [None, 3], "dtype": "float32",
-                           "keras_history": ["nowhere", 0, 0]}}], "kwargs": {}}],
-    [{"args": [{"class_name": "__keras_tensor__",
-                "config": {"shape": [None, 3], "dtype": "float32",
-                           "keras_history": ["dense", 0, 0]}}], "kwargs": {}}],  # a loop
-    [{"args": [{"class_name": "__keras_tensor__",
-                "config": {"shape": [None, 3], "dtype": "float32",
-                           "keras_history": ["input", "zero", 0]}}], "kwargs": {}}],
-    "not a list",
-])
+@pytest.mark.parametrize(
+    "nodes",
+    [
+        [
+            {
+                "args": [
+                    {
+                        "class_name": "__keras_tensor__",
+                        "config": {
+                            "shape": [None, 3],
+                            "dtype": "float32",
+                            "keras_history": ["nowhere", 0, 0],
+                        },
+                    }
+                ],
+                "kwargs": {},
+            }
+        ],
+        [
+            {
+                "args": [
+                    {
+                        "class_name": "__keras_tensor__",
+                        "config": {
+                            "shape": [None, 3],
+                            "dtype": "float32",
+                            "keras_history": ["dense", 0, 0],
+                        },
+                    }
+                ],
+                "kwargs": {},
+            }
+        ],  # a loop
+        [
+            {
+                "args": [
+                    {
+                        "class_name": "__keras_tensor__",
+                        "config": {
+                            "shape": [None, 3],
+                            "dtype": "float32",
+                            "keras_history": ["input", "zero", 0],
+                        },
+                    }
+                ],
+                "kwargs": {},
+            }
+        ],
+        "not a list",
+    ],
+)
 def test_malformed_functional_graphs(nodes):
     inputs = keras.Input((3,), name="input")
     model = keras.Model(inputs, layers.Dense(2, name="dense")(inputs))
@@ -298,7 +372,8 @@ def test_an_external_dataset_is_refused(tmp_path):
         dense_weights(handle)
         del handle["layers/dense/vars/0"]
         handle["layers/dense/vars"].create_dataset(
-            "0", shape=(3, 2), dtype=np.float32, external=[(str(secret), 0, 24)])
+            "0", shape=(3, 2), dtype=np.float32, external=[(str(secret), 0, 24)]
+        )
 
     with pytest.raises(ValueError, match="external dataset"):
         keras.models.load_model(with_weights(build))
@@ -322,7 +397,8 @@ def test_a_shape_bomb_is_refused_before_reading():
         del handle["layers/dense/vars/0"]
         # 16 GiB declared, nothing stored: chunked, only the fill value.
         handle["layers/dense/vars"].create_dataset(
-            "0", shape=(1 << 16, 1 << 16), dtype=np.float32, chunks=(256, 256))
+            "0", shape=(1 << 16, 1 << 16), dtype=np.float32, chunks=(256, 256)
+        )
 
     with pytest.raises(ValueError, match="shape\\) bomb"):
         keras.models.load_model(with_weights(build))
@@ -336,8 +412,9 @@ def test_non_numeric_datasets_are_refused(value):
 
 def test_wrong_shapes_and_counts():
     with pytest.raises(ValueError, match=r"shape \(3, 2\).*\(4, 2\)"):
-        keras.models.load_model(with_weights(
-            lambda h: dense_weights(h, np.zeros((4, 2), np.float32))))
+        keras.models.load_model(
+            with_weights(lambda h: dense_weights(h, np.zeros((4, 2), np.float32)))
+        )
 
     def extra(handle):
         dense_weights(handle)

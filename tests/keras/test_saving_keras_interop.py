@@ -41,28 +41,47 @@ def layout(path) -> dict:
             source = io.BytesIO(archive.read("model.weights.h5"))
     found = {}
     with h5py.File(source, "r") as handle:
-        handle.visititems(lambda name, node: found.__setitem__(name, node.shape)
-                          if isinstance(node, h5py.Dataset) else None)
+        handle.visititems(
+            lambda name, node: (
+                found.__setitem__(name, node.shape) if isinstance(node, h5py.Dataset) else None
+            )
+        )
     return found
 
 
 def keras_sequential_twin():
     """The architecture of keras_sequential.keras built in tapeflow."""
     return keras.Sequential(
-        [keras.Input((4,)), layers.Dense(5, activation="relu"), layers.Dropout(0.25),
-         layers.BatchNormalization(), layers.Dense(2)], name="fixture_sequential")
+        [
+            keras.Input((4,)),
+            layers.Dense(5, activation="relu"),
+            layers.Dropout(0.25),
+            layers.BatchNormalization(),
+            layers.Dense(2),
+        ],
+        name="fixture_sequential",
+    )
 
 
 def test_keras_sequential_loads_with_its_predictions_and_optimizer_state(expected):
     model = keras.models.load_model(fixture("keras_sequential.keras"))
     assert isinstance(model, keras.Sequential)
     assert [type(layer).__name__ for layer in model.layers] == [
-        "Dense", "Dropout", "BatchNormalization", "Dense"]
-    np.testing.assert_allclose(model.predict(expected["x_seq"], verbose=0),
-                               expected["sequential_predictions"], rtol=1e-5, atol=1e-6)
+        "Dense",
+        "Dropout",
+        "BatchNormalization",
+        "Dense",
+    ]
+    np.testing.assert_allclose(
+        model.predict(expected["x_seq"], verbose=0),
+        expected["sequential_predictions"],
+        rtol=1e-5,
+        atol=1e-6,
+    )
     assert isinstance(model.optimizer, keras.optimizers.Adam)
-    state = np.concatenate([np.ravel(v.numpy()).astype(np.float64)
-                            for v in model.optimizer.variables])
+    state = np.concatenate(
+        [np.ravel(v.numpy()).astype(np.float64) for v in model.optimizer.variables]
+    )
     np.testing.assert_array_equal(state, expected["sequential_optimizer"])
     assert int(model.optimizer.iterations) == 3
     moving_variance = model.layers[2].weights[3].numpy()
@@ -74,8 +93,12 @@ def test_keras_sequential_loads_with_its_predictions_and_optimizer_state(expecte
 def test_keras_weights_file_loads_into_a_tapeflow_model(expected):
     model = keras_sequential_twin()
     model.load_weights(fixture("keras_sequential.weights.h5"))
-    np.testing.assert_allclose(model.predict(expected["x_seq"], verbose=0),
-                               expected["sequential_predictions"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(expected["x_seq"], verbose=0),
+        expected["sequential_predictions"],
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_tapeflow_writes_the_layout_keras_wrote(tmp_path, expected):
@@ -87,7 +110,8 @@ def test_tapeflow_writes_the_layout_keras_wrote(tmp_path, expected):
     assert layout(path) == layout(fixture("keras_sequential.keras"))
     model.save_weights(str(tmp_path / "twin.weights.h5"))
     assert layout(str(tmp_path / "twin.weights.h5")) == layout(
-        fixture("keras_sequential.weights.h5"))
+        fixture("keras_sequential.weights.h5")
+    )
 
 
 def test_keras_functional_multi_input_multi_output(expected):
@@ -98,8 +122,9 @@ def test_keras_functional_multi_input_multi_output(expected):
     np.testing.assert_allclose(label, expected["functional_label"], rtol=1e-5, atol=1e-6)
     assert isinstance(model.optimizer, keras.optimizers.RMSprop)
     assert model.loss == ["mse", "categorical_crossentropy"]
-    loss = model.evaluate([expected["x_a"], expected["x_b"]],
-                          [expected["y_out"], expected["y_cls"]], verbose=0)
+    loss = model.evaluate(
+        [expected["x_a"], expected["x_b"]], [expected["y_out"], expected["y_cls"]], verbose=0
+    )
     assert np.isfinite(loss[0])
 
 
@@ -124,10 +149,15 @@ def test_keras_file_with_a_registered_custom_layer(expected):
     with pytest.raises(TypeError, match="Could not locate class 'ScaledDense'"):
         keras.models.load_model(fixture("keras_custom.keras"))
     # Keras saved it as registered_name "fixtures>ScaledDense".
-    model = keras.models.load_model(fixture("keras_custom.keras"),
-                                    custom_objects={"fixtures>ScaledDense": ScaledDense})
+    model = keras.models.load_model(
+        fixture("keras_custom.keras"), custom_objects={"fixtures>ScaledDense": ScaledDense}
+    )
     assert type(model.layers[0]) is ScaledDense and model.layers[0].scale == 2.0
-    np.testing.assert_allclose(model.predict(expected["x_seq"], verbose=0),
-                               expected["custom_predictions"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(expected["x_seq"], verbose=0),
+        expected["custom_predictions"],
+        rtol=1e-5,
+        atol=1e-6,
+    )
     with keras.saving.custom_object_scope({"ScaledDense": ScaledDense}):  # the class name
         keras.models.load_model(fixture("keras_custom.keras"))

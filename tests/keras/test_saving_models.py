@@ -72,15 +72,24 @@ def test_sequential_archive_members_and_keras_h5_layout(tmp_path):
     # Paths use snake_case CLASS names made unique, never layer names; variables are keyed
     # "0", "1", ... trainable first (BatchNormalization: gamma, beta | mean, variance).
     assert {k: v for k, v in tree.items() if "/vars/" in k} == {
-        "layers/dense/vars/0": (4, 5), "layers/dense/vars/1": (5,),
-        "layers/batch_normalization/vars/0": (5,), "layers/batch_normalization/vars/1": (5,),
-        "layers/batch_normalization/vars/2": (5,), "layers/batch_normalization/vars/3": (5,),
-        "layers/dense_1/vars/0": (5, 2), "layers/dense_1/vars/1": (2,),
+        "layers/dense/vars/0": (4, 5),
+        "layers/dense/vars/1": (5,),
+        "layers/batch_normalization/vars/0": (5,),
+        "layers/batch_normalization/vars/1": (5,),
+        "layers/batch_normalization/vars/2": (5,),
+        "layers/batch_normalization/vars/3": (5,),
+        "layers/dense_1/vars/0": (5, 2),
+        "layers/dense_1/vars/1": (2,),
         # iterations, learning rate, then Adam's slots interleaved: m0 v0 m1 v1 ...
-        "optimizer/vars/0": (), "optimizer/vars/1": (),
-        **{f"optimizer/vars/{i}": s for i, s in enumerate(
-            [(4, 5), (4, 5), (5,), (5,), (5,), (5,), (5,), (5,), (5, 2), (5, 2), (2,), (2,)],
-            start=2)},
+        "optimizer/vars/0": (),
+        "optimizer/vars/1": (),
+        **{
+            f"optimizer/vars/{i}": s
+            for i, s in enumerate(
+                [(4, 5), (4, 5), (5,), (5,), (5,), (5,), (5,), (5,), (5, 2), (5, 2), (2,), (2,)],
+                start=2,
+            )
+        },
     }
     assert tree["layers/dropout/vars"] == {"name": "dropout"}  # an empty group, named
     assert tree["layers/dense_1/vars"] == {"name": "dense_1"}
@@ -111,10 +120,16 @@ def test_config_json_is_keras_3_shaped(tmp_path):
         metadata = json.loads(archive.read("metadata.json"))
     assert set(metadata) == {"keras_version", "date_saved"}
     assert (config["module"], config["class_name"], config["registered_name"]) == (
-        "keras", "Sequential", None)
+        "keras",
+        "Sequential",
+        None,
+    )
     first, dense = config["config"]["layers"][:2]
     assert (first["class_name"], dense["module"], dense["class_name"]) == (
-        "InputLayer", "keras.layers", "Dense")
+        "InputLayer",
+        "keras.layers",
+        "Dense",
+    )
     assert dense["build_config"] == {"input_shape": [None, 4]}
     assert config["build_config"] == {"input_shape": [None, 4]}
     compiled = config["compile_config"]
@@ -143,8 +158,9 @@ def test_sequential_round_trip_keeps_predictions_compile_and_optimizer_state(tmp
     assert restored.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "sgd", "nadam", "adamax", "adadelta",
-                                       "adagrad"])
+@pytest.mark.parametrize(
+    "optimizer", ["adam", "rmsprop", "sgd", "nadam", "adamax", "adadelta", "adagrad"]
+)
 def test_training_resumes_exactly_after_a_round_trip(tmp_path, optimizer):
     opt = keras.optimizers.SGD(0.1, momentum=0.9) if optimizer == "sgd" else optimizer
     model = sequential(dropout=False)
@@ -180,14 +196,17 @@ def test_functional_round_trip_multi_input_multi_output_shared_layer(tmp_path):
     priority = layers.Dense(1, activation="sigmoid", name="priority")(features)
     department = layers.Dense(3, activation="softmax", name="department")(features)
     model = keras.Model([title, body], {"priority": priority, "department": department})
-    model.compile(optimizer="rmsprop",
-                  loss={"priority": "binary_crossentropy",
-                        "department": "categorical_crossentropy"},
-                  metrics={"department": ["accuracy"]})
+    model.compile(
+        optimizer="rmsprop",
+        loss={"priority": "binary_crossentropy", "department": "categorical_crossentropy"},
+        metrics={"department": ["accuracy"]},
+    )
     rng = np.random.default_rng(1)
     x = [rng.random((8, 5), dtype=np.float32), rng.random((8, 5), dtype=np.float32)]
-    y = {"priority": rng.random((8, 1), dtype=np.float32),
-         "department": np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)]}
+    y = {
+        "priority": rng.random((8, 1), dtype=np.float32),
+        "department": np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)],
+    }
     model.fit(x, y, batch_size=4, verbose=0)
     path = str(tmp_path / "m.keras")
     model.save(path)
@@ -269,7 +288,8 @@ def test_subclassed_model_round_trip_with_custom_objects(tmp_path):
     with pytest.raises(TypeError, match="Could not locate class 'TicketModel'"):
         keras.models.load_model(path)
     restored = keras.models.load_model(
-        path, custom_objects={"TicketModel": TicketModel, "Residual": Residual})
+        path, custom_objects={"TicketModel": TicketModel, "Residual": Residual}
+    )
     assert type(restored) is TicketModel
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
     assert int(restored.optimizer.iterations) == 1
@@ -370,7 +390,8 @@ def test_book_section_7_3_2_suffixless_path_is_a_keras_zip(tmp_path):
     model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
     x, y = data()
     checkpoint = keras.callbacks.ModelCheckpoint(
-        filepath="my_checkpoint_path", monitor="val_loss", save_best_only=True)
+        filepath="my_checkpoint_path", monitor="val_loss", save_best_only=True
+    )
     model.fit(x, y, epochs=2, validation_data=(x, y), callbacks=[checkpoint], verbose=0)
     assert zipfile.is_zipfile("my_checkpoint_path")
     restored = keras.models.load_model("my_checkpoint_path")
@@ -380,10 +401,15 @@ def test_book_section_7_3_2_suffixless_path_is_a_keras_zip(tmp_path):
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("m.h5", "legacy HDF5"), ("m.hdf5", "legacy HDF5"), ("m.tf", "Invalid filepath extension"),
-    ("m.weights.h5", "legacy HDF5"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("m.h5", "legacy HDF5"),
+        ("m.hdf5", "legacy HDF5"),
+        ("m.tf", "Invalid filepath extension"),
+        ("m.weights.h5", "legacy HDF5"),
+    ],
+)
 def test_save_rejects_other_suffixes(tmp_path, name, message):
     with pytest.raises(ValueError, match=message):
         sequential().save(str(tmp_path / name))
@@ -419,8 +445,10 @@ def test_save_model_and_to_json_aliases(tmp_path):
     model = sequential()
     keras.saving.save_model(model, str(tmp_path / "a.keras"))
     keras.models.save_model(model, str(tmp_path / "b.keras"))
-    assert_same_weights(keras.models.load_model(str(tmp_path / "a.keras")),
-                        keras.saving.load_model(str(tmp_path / "b.keras")))
+    assert_same_weights(
+        keras.models.load_model(str(tmp_path / "a.keras")),
+        keras.saving.load_model(str(tmp_path / "b.keras")),
+    )
     clone = keras.models.model_from_json(model.to_json())
     assert [type(layer) for layer in clone.layers] == [type(layer) for layer in model.layers]
     assert clone.layers[0].weights[0] is not model.layers[0].weights[0]

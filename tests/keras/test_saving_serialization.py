@@ -35,7 +35,10 @@ def test_builtin_objects_are_named_by_their_public_keras_module():
     dense(keras.Input((4,)))
     config = keras.saving.serialize_keras_object(dense)
     assert (config["module"], config["class_name"], config["registered_name"]) == (
-        "keras.layers", "Dense", None)
+        "keras.layers",
+        "Dense",
+        None,
+    )
     assert config["build_config"] == {"input_shape": [None, 4]}
     assert config["config"]["kernel_initializer"]["class_name"] == "GlorotUniform"
     assert config["config"]["kernel_regularizer"]["module"] == "keras.regularizers"
@@ -44,21 +47,32 @@ def test_builtin_objects_are_named_by_their_public_keras_module():
     assert serialize(keras.losses.MeanSquaredError())["module"] == "keras.losses"
     assert serialize(keras.metrics.AUC())["module"] == "keras.metrics"
     assert serialize(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9))["module"] == (
-        "keras.optimizers.schedules")
+        "keras.optimizers.schedules"
+    )
     assert serialize(keras.activations.relu) == {
-        "module": "keras.activations", "class_name": "function", "config": "relu",
-        "registered_name": "relu"}
+        "module": "keras.activations",
+        "class_name": "function",
+        "config": "relu",
+        "registered_name": "relu",
+    }
     assert serialize(keras.losses.mean_squared_error)["config"] == "mean_squared_error"
     inputs = keras.Input((2,))
     functional = keras.Model(inputs, layers.Dense(1)(inputs))
     assert (serialize(functional)["module"], serialize(functional)["registered_name"]) == (
-        "keras.src.models.functional", "Functional")  # what Keras 3 writes (it resolves it)
+        "keras.src.models.functional",
+        "Functional",
+    )  # what Keras 3 writes (it resolves it)
 
 
 def test_builtin_round_trips_and_json():
-    objects = [layers.Dense(3, activation="tanh"), layers.BatchNormalization(momentum=0.9),
-               keras.optimizers.RMSprop(0.01, momentum=0.5), keras.losses.Huber(delta=2.0),
-               keras.metrics.Precision(thresholds=0.3), keras.initializers.Orthogonal(gain=2.0)]
+    objects = [
+        layers.Dense(3, activation="tanh"),
+        layers.BatchNormalization(momentum=0.9),
+        keras.optimizers.RMSprop(0.01, momentum=0.5),
+        keras.losses.Huber(delta=2.0),
+        keras.metrics.Precision(thresholds=0.3),
+        keras.initializers.Orthogonal(gain=2.0),
+    ]
     for obj in objects:
         config = json.loads(json.dumps(keras.saving.serialize_keras_object(obj)))
         clone = keras.saving.deserialize_keras_object(config)
@@ -66,11 +80,16 @@ def test_builtin_round_trips_and_json():
         assert clone.get_config() == obj.get_config()
 
 
-@pytest.mark.parametrize("module", [None, "keras.src.losses.losses", "tapeflow.keras.losses",
-                                    "keras.losses"])
+@pytest.mark.parametrize(
+    "module", [None, "keras.src.losses.losses", "tapeflow.keras.losses", "keras.losses"]
+)
 def test_module_paths_map_to_builtin_namespaces(module):
-    config = {"module": module, "class_name": "MeanSquaredError", "config": {},
-              "registered_name": None}
+    config = {
+        "module": module,
+        "class_name": "MeanSquaredError",
+        "config": {},
+        "registered_name": None,
+    }
     if module is None:  # ambiguous without a module: a loss and a metric share the name
         with pytest.raises(TypeError, match="Could not locate"):
             keras.saving.deserialize_keras_object(config)
@@ -81,8 +100,13 @@ def test_module_paths_map_to_builtin_namespaces(module):
 
 
 def test_tagged_values_round_trip():
-    values = {"array": np.arange(6, dtype=np.int32).reshape(2, 3), "tensor": tf.constant([1.5]),
-              "bytes": b"abc", "scalar": np.float32(2.5), "nested": [1, (2, 3), {"k": None}]}
+    values = {
+        "array": np.arange(6, dtype=np.int32).reshape(2, 3),
+        "tensor": tf.constant([1.5]),
+        "bytes": b"abc",
+        "scalar": np.float32(2.5),
+        "nested": [1, (2, 3), {"k": None}],
+    }
     config = json.loads(json.dumps(keras.saving.serialize_keras_object(values)))
     restored = keras.saving.deserialize_keras_object(config)
     np.testing.assert_array_equal(restored["array"], values["array"])
@@ -92,7 +116,8 @@ def test_tagged_values_round_trip():
     assert restored["nested"] == [1, [2, 3], {"k": None}]
     with pytest.raises(ValueError, match="numeric"):
         keras.saving.deserialize_keras_object(
-            {"class_name": "__numpy__", "config": {"value": [1], "dtype": "object"}})
+            {"class_name": "__numpy__", "config": {"value": [1], "dtype": "object"}}
+        )
 
 
 # -- user objects ----------------------------------------------------------------------------
@@ -111,7 +136,10 @@ class Scale(keras.layers.Layer):
 def test_unregistered_classes_need_custom_objects():
     config = keras.saving.serialize_keras_object(Scale(3.0))
     assert (config["module"], config["class_name"], config["registered_name"]) == (
-        __name__, "Scale", "Scale")
+        __name__,
+        "Scale",
+        "Scale",
+    )
     with pytest.raises(TypeError, match="Could not locate class 'Scale'.*custom_objects"):
         keras.saving.deserialize_keras_object(config)
     assert keras.saving.deserialize_keras_object(config, {"Scale": Scale}).factor == 3.0
@@ -181,8 +209,13 @@ def test_subclass_auto_config_follows_keras_3():
             self.units, self.rate = units, rate
 
     block = Block(4, name="b")
-    assert block.get_config() == {"name": "b", "trainable": True, "dtype": "float32",
-                                  "units": 4, "rate": 0.5}
+    assert block.get_config() == {
+        "name": "b",
+        "trainable": True,
+        "dtype": "float32",
+        "units": 4,
+        "rate": 0.5,
+    }
     assert Block.from_config(block.get_config()).units == 4
 
     class Pair(keras.layers.Layer):
@@ -212,8 +245,9 @@ def test_layers_serialize_deserialize_get():
 
 
 def test_sequential_config_round_trip():
-    model = keras.Sequential([keras.Input((3,)), layers.Dense(4), layers.Dropout(0.1)],
-                             name="stack")
+    model = keras.Sequential(
+        [keras.Input((3,)), layers.Dense(4), layers.Dropout(0.1)], name="stack"
+    )
     config = model.get_config()
     assert config["build_input_shape"] == [None, 3]
     assert [c["class_name"] for c in config["layers"]] == ["InputLayer", "Dense", "Dropout"]
@@ -238,9 +272,19 @@ def test_functional_layer_order_and_config_match_keras_3():
     config = json.loads(json.dumps(model.get_config()))
 
     def history(name, index):
-        return {"args": [{"class_name": "__keras_tensor__", "config": {
-            "shape": [None, 2], "dtype": "float32", "keras_history": [name, index, 0]}}],
-            "kwargs": {}}
+        return {
+            "args": [
+                {
+                    "class_name": "__keras_tensor__",
+                    "config": {
+                        "shape": [None, 2],
+                        "dtype": "float32",
+                        "keras_history": [name, index, 0],
+                    },
+                }
+            ],
+            "kwargs": {},
+        }
 
     assert config["layers"][1]["inbound_nodes"] == [history("c", 0), history("t", 0)]
     assert config["layers"][0]["inbound_nodes"] == []
@@ -251,8 +295,9 @@ def test_functional_layer_order_and_config_match_keras_3():
     assert len(clone.get_layer("s")._inbound_nodes) == 2
     x = np.ones((1, 2), np.float32)
     clone.set_weights(model.get_weights())
-    np.testing.assert_array_equal(clone.predict([x, x], verbose=0),
-                                  model.predict([x, x], verbose=0))
+    np.testing.assert_array_equal(
+        clone.predict([x, x], verbose=0), model.predict([x, x], verbose=0)
+    )
 
 
 def test_functional_dict_outputs_and_call_keyword_arguments():
@@ -276,23 +321,48 @@ def test_functional_node_indices_count_only_this_models_calls():
     config = model.get_config()
     assert config["output_layers"] == ["shared", 0, 0]
     assert config["layers"][1]["inbound_nodes"][0]["args"][0]["config"]["keras_history"] == [
-        "second", 0, 0]
+        "second",
+        0,
+        0,
+    ]
 
 
 # -- Keras-only options --------------------------------------------------------------------
 def test_keras_only_options_at_their_off_value_are_accepted():
-    dense = keras.saving.deserialize_keras_object({
-        "module": "keras.layers", "class_name": "Dense", "registered_name": None,
-        "config": {"units": 2, "quantization_config": None, "kernel_initializer": {
-            "module": "keras.initializers", "class_name": "GlorotUniform", "registered_name": None,
-            "config": {"seed": None, "input_axes": None, "output_axes": None}}}})
+    dense = keras.saving.deserialize_keras_object(
+        {
+            "module": "keras.layers",
+            "class_name": "Dense",
+            "registered_name": None,
+            "config": {
+                "units": 2,
+                "quantization_config": None,
+                "kernel_initializer": {
+                    "module": "keras.initializers",
+                    "class_name": "GlorotUniform",
+                    "registered_name": None,
+                    "config": {"seed": None, "input_axes": None, "output_axes": None},
+                },
+            },
+        }
+    )
     assert dense.units == 2
-    norm = layers.deserialize({"module": "keras.layers", "class_name": "BatchNormalization",
-                               "config": {"renorm": False, "renorm_momentum": 0.5}})
+    norm = layers.deserialize(
+        {
+            "module": "keras.layers",
+            "class_name": "BatchNormalization",
+            "config": {"renorm": False, "renorm_momentum": 0.5},
+        }
+    )
     assert type(norm) is layers.BatchNormalization
     with pytest.raises(ValueError, match=r"InputLayer\(ragged=True\)"):
-        layers.deserialize({"module": "keras.layers", "class_name": "InputLayer",
-                            "config": {"batch_shape": [None, 2], "ragged": True}})
+        layers.deserialize(
+            {
+                "module": "keras.layers",
+                "class_name": "InputLayer",
+                "config": {"batch_shape": [None, 2], "ragged": True},
+            }
+        )
 
 
 def test_safe_mode_is_scoped():

@@ -36,8 +36,7 @@ MAX_WEIGHTS_BYTES = 64 << 30
 BOMB_FLOOR_BYTES = 64 << 20  # below this size any compression ratio is accepted
 MAX_EXPANSION = 100
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-               OSError)
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
 
 class ModelArchive:
@@ -58,16 +57,25 @@ class ModelArchive:
     def _check_members(self) -> None:
         infos = self.zip.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise ValueError(f"{self.label}: the archive has {len(infos)} members, more than "
-                             f"the {MAX_MEMBERS} a model file may hold")
+            raise ValueError(
+                f"{self.label}: the archive has {len(infos)} members, more than "
+                f"the {MAX_MEMBERS} a model file may hold"
+            )
         seen = set()
         for info in infos:
             name = info.filename
             parts = name.split("/")
-            if (name.startswith("/") or "\\" in name or ":" in name or "\0" in name
-                    or any(part == ".." for part in parts)):
-                raise ValueError(f"{self.label}: unsafe member path {name!r} in the archive "
-                                 "(absolute or escaping its folder)")
+            if (
+                name.startswith("/")
+                or "\\" in name
+                or ":" in name
+                or "\0" in name
+                or any(part == ".." for part in parts)
+            ):
+                raise ValueError(
+                    f"{self.label}: unsafe member path {name!r} in the archive "
+                    "(absolute or escaping its folder)"
+                )
             if name in seen:
                 raise ValueError(f"{self.label}: member {name!r} appears twice in the archive")
             seen.add(name)
@@ -78,16 +86,22 @@ class ModelArchive:
     def read(self, name: str, limit: int) -> bytes:
         """The bytes of member `name`, at most `limit` of them, bombs refused."""
         if not self.has(name):
-            raise ValueError(f"{self.label}: the archive has no {name} (members: "
-                             f"{sorted(self.zip.NameToInfo)[:10]})")
+            raise ValueError(
+                f"{self.label}: the archive has no {name} (members: "
+                f"{sorted(self.zip.NameToInfo)[:10]})"
+            )
         info = self.zip.getinfo(name)
         if info.file_size > limit:
-            raise ValueError(f"{self.label}: {name} is {info.file_size} bytes, more than the "
-                             f"{limit} allowed")
+            raise ValueError(
+                f"{self.label}: {name} is {info.file_size} bytes, more than the {limit} allowed"
+            )
         if info.file_size > BOMB_FLOOR_BYTES and info.file_size > MAX_EXPANSION * max(
-                info.compress_size, 1):
-            raise ValueError(f"{self.label}: {name} declares {info.file_size} bytes but "
-                             f"stores {info.compress_size}; refusing a potential zip bomb")
+            info.compress_size, 1
+        ):
+            raise ValueError(
+                f"{self.label}: {name} declares {info.file_size} bytes but "
+                f"stores {info.compress_size}; refusing a potential zip bomb"
+            )
         try:
             with self.zip.open(info) as member:
                 data = member.read(limit + 1)
@@ -131,7 +145,8 @@ def write_atomically(path: str, data: bytes) -> None:
     """Writes `data` to `path` through a temporary file renamed over it once complete."""
     directory = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

@@ -50,10 +50,15 @@ def get_functional_config(model) -> dict:
         config = serialization_lib.serialize_keras_object(layer)
         config["name"] = layer.name
         config["inbound_nodes"] = [
-            {"args": [nest.map_structure(serialize_argument, a) for a in node.call_args],
-             "kwargs": {k: nest.map_structure(serialize_argument, v)
-                        for k, v in node.call_kwargs.items()}}
-            for node in layer._inbound_nodes if id(node) in own and not node.is_input
+            {
+                "args": [nest.map_structure(serialize_argument, a) for a in node.call_args],
+                "kwargs": {
+                    k: nest.map_structure(serialize_argument, v)
+                    for k, v in node.call_kwargs.items()
+                },
+            }
+            for node in layer._inbound_nodes
+            if id(node) in own and not node.is_input
         ]
         layer_configs.append(config)
     return {
@@ -67,7 +72,8 @@ def get_functional_config(model) -> dict:
 
 def is_functional_config(config) -> bool:
     return isinstance(config, dict) and all(
-        key in config for key in ("layers", "input_layers", "output_layers"))
+        key in config for key in ("layers", "input_layers", "output_layers")
+    )
 
 
 def functional_from_config(cls, config: dict, custom_objects=None):
@@ -77,7 +83,8 @@ def functional_from_config(cls, config: dict, custom_objects=None):
         return _rebuild(cls, dict(config), custom_objects)
     except (KeyError, IndexError, TypeError, AttributeError) as error:
         raise ValueError(
-            f"Invalid functional model config ({type(error).__name__}: {error})") from error
+            f"Invalid functional model config ({type(error).__name__}: {error})"
+        ) from error
 
 
 def _rebuild(cls, config, custom_objects):
@@ -93,8 +100,10 @@ def _rebuild(cls, config, custom_objects):
             raise ValueError(f"Invalid functional model config: two layers are named {name!r}")
         layer = serialization_lib.deserialize_keras_object(layer_data, custom_objects)
         if not isinstance(layer, Layer):
-            raise ValueError(f"Invalid functional model config: {name!r} is not a layer but "
-                             f"a {type(layer).__name__}")
+            raise ValueError(
+                f"Invalid functional model config: {name!r} is not a layer but "
+                f"a {type(layer).__name__}"
+            )
         created[name] = layer
         nodes = layer_data.get("inbound_nodes", [])
         if not isinstance(nodes, list):
@@ -111,8 +120,10 @@ def _rebuild(cls, config, custom_objects):
                 progressed = True
         if not progressed:
             waiting = [name for name, nodes in pending.items() if nodes]
-            raise ValueError("Invalid functional model config: the graph has loops or calls "
-                             f"on missing layers; cannot replay the calls of {waiting}")
+            raise ValueError(
+                "Invalid functional model config: the graph has loops or calls "
+                f"on missing layers; cannot replay the calls of {waiting}"
+            )
 
     def tensors(structure):
         if isinstance(structure, list) and len(structure) == 3 and isinstance(structure[0], str):
@@ -150,10 +161,13 @@ def _history_entries(node_data):
 def _ready(node_data, created) -> bool:
     for layer_name, node_index, _ in _history_entries(node_data):
         if layer_name not in created:
-            raise ValueError(f"Invalid functional model config: a call uses the output of "
-                             f"{layer_name!r}, which is not among the model's layers")
+            raise ValueError(
+                f"Invalid functional model config: a call uses the output of "
+                f"{layer_name!r}, which is not among the model's layers"
+            )
         if _node_position(created[layer_name], node_index) >= len(
-                created[layer_name]._inbound_nodes):
+            created[layer_name]._inbound_nodes
+        ):
             return False
     return True
 
@@ -175,8 +189,10 @@ def _tensor(created, layer_name, node_index, tensor_index):
     layer = created[layer_name]
     node = layer._inbound_nodes[_node_position(layer, node_index)]
     if not isinstance(tensor_index, int) or not 0 <= tensor_index < len(node.output_tensors):
-        raise IndexError(f"tensor index {tensor_index!r} of layer {layer_name!r} is out of "
-                         f"range (it has {len(node.output_tensors)} outputs)")
+        raise IndexError(
+            f"tensor index {tensor_index!r} of layer {layer_name!r} is out of "
+            f"range (it has {len(node.output_tensors)} outputs)"
+        )
     return node.output_tensors[tensor_index]
 
 
@@ -195,6 +211,8 @@ def _node_arguments(node_data, created):
     args = node_data.get("args", [])
     kwargs = node_data.get("kwargs", {})
     if not isinstance(args, list) or not isinstance(kwargs, dict):
-        raise TypeError(f"a node's 'args' must be a list and 'kwargs' a dict, received "
-                        f"{type(args).__name__} and {type(kwargs).__name__}")
+        raise TypeError(
+            f"a node's 'args' must be a list and 'kwargs' a dict, received "
+            f"{type(args).__name__} and {type(kwargs).__name__}"
+        )
     return [revive(a) for a in args], {str(k): revive(v) for k, v in kwargs.items()}

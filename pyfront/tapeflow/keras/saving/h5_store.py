@@ -126,8 +126,10 @@ def _safe_group(root, path: str, what: str):
             return None
         link = current.get(part, getlink=True)
         if not isinstance(link, h5py.HardLink):
-            raise ValueError(f"{what}: {path!r} goes through a {type(link).__name__}, which "
-                             "is not allowed (links can point outside the file)")
+            raise ValueError(
+                f"{what}: {path!r} goes through a {type(link).__name__}, which "
+                "is not allowed (links can point outside the file)"
+            )
         current = current[part]
         if not isinstance(current, h5py.Group):
             raise ValueError(f"{what}: expected a group at {path!r}, found a dataset")
@@ -143,18 +145,23 @@ def _read_dataset(group, key: str, where: str, what: str) -> np.ndarray:
     if not isinstance(dataset, h5py.Dataset):
         raise ValueError(f"{what}: expected a dataset at {where}, found a group")
     if dataset.external:
-        raise ValueError(f"{what}: {where} is an external dataset (its data lives in another "
-                         "file), which is not allowed")
+        raise ValueError(
+            f"{what}: {where} is an external dataset (its data lives in another "
+            "file), which is not allowed"
+        )
     if dataset.is_virtual:
         raise ValueError(f"{what}: {where} is a virtual dataset, which is not allowed")
     if dataset.dtype.kind not in "biuf":
         raise ValueError(f"{what}: {where} has dtype {dataset.dtype}, expected a numeric one")
     if dataset.shape is None or len(dataset.shape) > _MAX_RANK:
-        raise ValueError(f"{what}: {where} has shape {dataset.shape}, expected at most "
-                         f"{_MAX_RANK} dimensions")
+        raise ValueError(
+            f"{what}: {where} has shape {dataset.shape}, expected at most {_MAX_RANK} dimensions"
+        )
     declared = math.prod(dataset.shape) * dataset.dtype.itemsize
     stored = dataset.id.get_storage_size()
     if declared > _BOMB_FLOOR_BYTES and declared > _MAX_EXPANSION * stored:
-        raise ValueError(f"{what}: {where} declares {declared} bytes but stores only {stored}; "
-                         "refusing to load a potential decompression (shape) bomb")
+        raise ValueError(
+            f"{what}: {where} declares {declared} bytes but stores only {stored}; "
+            "refusing to load a potential decompression (shape) bomb"
+        )
     return np.asarray(dataset[()])

@@ -31,19 +31,24 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs) -> None:
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {sorted(kwargs)}")
     if zipped is False:
-        raise ValueError("zipped=False (an unzipped model folder) is not supported; save a "
-                         "`.keras` zip")
+        raise ValueError(
+            "zipped=False (an unzipped model folder) is not supported; save a `.keras` zip"
+        )
     if not hasattr(filepath, "write"):
         filepath = _model_path(filepath)
         if not _may_overwrite(filepath, overwrite):
             return
     if not model.built:
-        warnings.warn("You are saving a model that has not yet been built: it has no weights "
-                      "yet. Build it (call it on data or call build()) before saving.",
-                      stacklevel=3)
+        warnings.warn(
+            "You are saving a model that has not yet been built: it has no weights "
+            "yet. Build it (call it on data or call build()) before saving.",
+            stacklevel=3,
+        )
     config = serialization_lib.serialize_keras_object(model)
-    metadata = {"keras_version": archive.KERAS_FORMAT_VERSION,
-                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+    metadata = {
+        "keras_version": archive.KERAS_FORMAT_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
     data = archive.model_archive_bytes(config, metadata, _weights_bytes(model, "model file"))
     if hasattr(filepath, "write"):
         filepath.write(data)
@@ -66,14 +71,17 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     with archive.ModelArchive(filepath, label) as model_archive:
         config = model_archive.read_json(archive.CONFIG_FILENAME)
         if not isinstance(config, dict) or "class_name" not in config:
-            raise ValueError(f"{label}: config.json does not describe a model: "
-                             f"{serialization_lib._short(config)}")
+            raise ValueError(
+                f"{label}: config.json does not describe a model: "
+                f"{serialization_lib._short(config)}"
+            )
         if not compile:
             config.pop("compile_config", None)
         model = serialization_lib.deserialize_keras_object(config, custom_objects, safe_mode)
         if not hasattr(model, "load_own_variables"):
-            raise ValueError(f"{label}: config.json describes a {type(model).__name__}, "
-                             "not a model")
+            raise ValueError(
+                f"{label}: config.json describes a {type(model).__name__}, not a model"
+            )
         weights = model_archive.weights_bytes()
     label = f"{label}: {archive.WEIGHTS_FILENAME}"
     _load_weights_from(model, h5_store.WeightsFile(weights, "r", label))
@@ -90,8 +98,10 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None) -> None:
     if not filepath.endswith(".weights.h5"):
         raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={filepath}")
     if not model.built:
-        raise ValueError("You are saving a model that has not yet been built. Try building the "
-                         "model first by calling it on some data or by using `build()`.")
+        raise ValueError(
+            "You are saving a model that has not yet been built. Try building the "
+            "model first by calling it on some data or by using `build()`."
+        )
     if _may_overwrite(filepath, overwrite):
         archive.write_atomically(filepath, _weights_bytes(model, filepath))
 
@@ -105,9 +115,11 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs) -> None:
         raise ValueError(f"Invalid keyword arguments: {sorted(kwargs)}")
     filepath = os.fspath(filepath)
     if not model.built:
-        raise ValueError("You are loading weights into a model that has not yet been built. "
-                         "Try building the model first by calling it on some data or by "
-                         "using `build()`.")
+        raise ValueError(
+            "You are loading weights into a model that has not yet been built. "
+            "Try building the model first by calling it on some data or by "
+            "using `build()`."
+        )
     if not os.path.isfile(filepath):
         raise ValueError(f"File not found: filepath={filepath}")
     if filepath.endswith(".weights.h5"):
@@ -117,9 +129,11 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs) -> None:
             data = model_archive.weights_bytes()
         weights = h5_store.WeightsFile(data, "r", f"{filepath}: {archive.WEIGHTS_FILENAME}")
     else:
-        raise ValueError(f"File format not supported: filepath={filepath}. tapeflow reads "
-                         "`.keras` and `.weights.h5` files (legacy `.h5` files are not "
-                         "supported).")
+        raise ValueError(
+            f"File format not supported: filepath={filepath}. tapeflow reads "
+            "`.keras` and `.weights.h5` files (legacy `.h5` files are not "
+            "supported)."
+        )
     _load_weights_from(model, weights, skip_mismatch)
 
 
@@ -142,8 +156,10 @@ def _load_weights_from(model, weights, skip_mismatch=False) -> None:
     if not errors:
         return
     failed = [f"{getattr(obj, 'name', obj)} (at {path})" for path, obj, _ in errors]
-    message = (f"{len(errors)} object(s) could not be loaded: {failed}. First error, at "
-               f"{errors[0][0]}: {errors[0][2]}")
+    message = (
+        f"{len(errors)} object(s) could not be loaded: {failed}. First error, at "
+        f"{errors[0][0]}: {errors[0][2]}"
+    )
     if skip_mismatch:
         warnings.warn(message, stacklevel=3)
         return
@@ -173,14 +189,20 @@ def _model_path(filepath) -> str:
         path = os.fsdecode(path)
     if path.endswith(".keras") or has_no_suffix(path):
         if os.path.isdir(path):
-            raise ValueError(f"Cannot save the model to {path}: it is an existing directory "
-                             "(tapeflow writes a `.keras` zip file, not a SavedModel folder)")
+            raise ValueError(
+                f"Cannot save the model to {path}: it is an existing directory "
+                "(tapeflow writes a `.keras` zip file, not a SavedModel folder)"
+            )
         return path
     if path.endswith((".h5", ".hdf5")):
-        raise ValueError(f"The legacy HDF5 model format is not supported (filepath={path}): "
-                         "use a `.keras` extension")
-    raise ValueError("Invalid filepath extension for saving. Please add a `.keras` extension "
-                     f"for the native Keras format. Received: filepath={path}")
+        raise ValueError(
+            f"The legacy HDF5 model format is not supported (filepath={path}): "
+            "use a `.keras` extension"
+        )
+    raise ValueError(
+        "Invalid filepath extension for saving. Please add a `.keras` extension "
+        f"for the native Keras format. Received: filepath={path}"
+    )
 
 
 def has_no_suffix(path: str) -> bool:
@@ -192,20 +214,26 @@ def has_no_suffix(path: str) -> bool:
 
 def _check_readable_model(path: str) -> None:
     if os.path.isdir(path):
-        raise ValueError(f"{path} is a directory: tapeflow loads `.keras` zip files (a "
-                         "TensorFlow SavedModel folder is not supported)")
+        raise ValueError(
+            f"{path} is a directory: tapeflow loads `.keras` zip files (a "
+            "TensorFlow SavedModel folder is not supported)"
+        )
     if not os.path.isfile(path):
-        raise ValueError(f"File not found: filepath={path}. Please ensure the file is an "
-                         "accessible `.keras` zip file.")
+        raise ValueError(
+            f"File not found: filepath={path}. Please ensure the file is an "
+            "accessible `.keras` zip file."
+        )
     if path.endswith(".keras") or archive.is_zip(path):
         return
     if path.endswith(".weights.h5"):
-        raise ValueError(f"{path} holds weights only: build the model and call "
-                         "model.load_weights() on it")
+        raise ValueError(
+            f"{path} holds weights only: build the model and call model.load_weights() on it"
+        )
     if path.endswith((".h5", ".hdf5")):
         raise ValueError(f"The legacy HDF5 model format is not supported: filepath={path}")
-    raise ValueError(f"File format not supported: filepath={path}. tapeflow loads `.keras` "
-                     "zip files.")
+    raise ValueError(
+        f"File format not supported: filepath={path}. tapeflow loads `.keras` zip files."
+    )
 
 
 def _may_overwrite(path: str, overwrite: bool) -> bool:

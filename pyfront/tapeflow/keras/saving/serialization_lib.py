@@ -25,7 +25,7 @@ import types
 
 import numpy as np
 
-from tapeflow.keras.saving import keras_compat, object_registration
+from tapeflow.keras.saving import builtin_objects, keras_compat, object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
 
@@ -98,8 +98,10 @@ def serialize_keras_object(obj):
         )
     config = _class_reference(type(obj))
     config["config"] = serialize_dict(inner)
-    for key, getter in (("build_config", "get_build_config"), ("compile_config",
-                                                              "get_compile_config")):
+    for key, getter in (
+        ("build_config", "get_build_config"),
+        ("compile_config", "get_compile_config"),
+    ):
         extra = getattr(obj, getter, None)
         value = extra() if extra is not None else None
         if value is not None:
@@ -130,7 +132,7 @@ def _tagged_array(tag: str, array: np.ndarray) -> dict:
 
 
 def _class_reference(cls) -> dict:
-    public = _public_names().get(cls)
+    public = builtin_objects.public_names().get(cls)
     if public is not None:
         module, name = public
         registered = "Functional" if name == "Functional" else None
@@ -144,14 +146,17 @@ def _class_reference(cls) -> dict:
 
 
 def _serialize_function(fn) -> dict:
-    public = _public_names().get(fn)
+    public = builtin_objects.public_names().get(fn)
     if public is not None:
         module, name = public
-        return {"module": module, "class_name": "function", "config": name,
-                "registered_name": name}
+        return {"module": module, "class_name": "function", "config": name, "registered_name": name}
     name = object_registration.get_registered_name(fn)
-    return {"module": fn.__module__, "class_name": "function", "config": name,
-            "registered_name": name}
+    return {
+        "module": fn.__module__,
+        "class_name": "function",
+        "config": name,
+        "registered_name": name,
+    }
 
 
 def _user_facing_class(cls):
@@ -208,12 +213,24 @@ def _deserialize(config, custom_objects, module_objects):
     if class_name == "function":
         if not isinstance(inner, str):
             raise TypeError(f"A function's config must be its name, received {config!r}")
-        return resolve(inner, config.get("registered_name"), config.get("module"),
-                       custom_objects, module_objects, kind="function")
+        return resolve(
+            inner,
+            config.get("registered_name"),
+            config.get("module"),
+            custom_objects,
+            module_objects,
+            kind="function",
+        )
     if not isinstance(inner, dict):
         raise TypeError(f"Expected 'config' to be a dict for {class_name}, received {inner!r}")
-    cls = resolve(class_name, config.get("registered_name"), config.get("module"),
-                  custom_objects, module_objects, kind="class")
+    cls = resolve(
+        class_name,
+        config.get("registered_name"),
+        config.get("module"),
+        custom_objects,
+        module_objects,
+        kind="class",
+    )
     if not inspect.isclass(cls):
         return cls
     return instantiate(cls, config, custom_objects)
@@ -228,7 +245,8 @@ def instantiate(cls, config: dict, custom_objects: dict):
             "from_config() method"
         )
     inner = keras_compat.drop_keras_only_arguments(
-        cls, config["config"] if config["config"] is not None else {})
+        cls, config["config"] if config["config"] is not None else {}
+    )
     with object_registration.CustomObjectScope(custom_objects):
         try:
             instance = cls.from_config(inner)
@@ -261,7 +279,7 @@ def resolve(name, registered_name, module, custom_objects, module_objects=None, 
     if module_objects is not None and name in module_objects:
         return module_objects[name]
     if module is None or _is_tapeflow_or_keras(module):
-        found = _builtin(name, module, kind)
+        found = builtin_objects.find(name, module, kind)
         if found is not None:
             return found
     where = f" (module {module!r})" if module else ""
@@ -278,96 +296,6 @@ def _is_tapeflow_or_keras(module: str) -> bool:
     return isinstance(module, str) and (
         module == "keras" or module.startswith(("keras.", "tapeflow.keras"))
     )
-
-
-def _builtin(name, module, kind):
-    """A built-in modelling object: looked up in the namespace that the module path names
-    (`keras.losses`, `keras.src.losses.losses` -> losses); a module naming none of them (or
-    no module) is searched everywhere, and the name must then be unambiguous."""
-    namespaces = _namespaces()
-    parts = (module or "").replace("tapeflow.keras", "keras").split(".")
-    for key in _NAMESPACE_ORDER:
-        if key in parts:
-            return namespaces[key][kind].get(name)
-    if parts == ["keras"]:
-        return namespaces["models"][kind].get(name)
-    found = {id(obj): obj for table in namespaces.values() if (obj := table[kind].get(name))}
-    return next(iter(found.values())) if len(found) == 1 else None
-
-
-# Most specific first: "keras.optimizers.schedules" names schedules, not optimizers.
-_NAMESPACE_ORDER = ("schedules", "layers", "optimizers", "losses", "metrics", "initializers",
-                    "regularizers", "constraints", "activations", "models")
-# The Keras module that configs name for each namespace.
-_KERAS_MODULES = {"schedules": "keras.optimizers.schedules", "models": "keras"}
-
-
-def _namespaces() -> dict:
-    """namespace -> {"class": {name: class}, "function": {name: function}}: tapeflow's
-    built-in modelling objects, the only ones a config may name without custom_objects."""
-    cached = _cache.get("namespaces")
-    if cached is not None:
-        return cached
-    from tapeflow.keras import (
-        activations,
-        constraints,
-        initializers,
-        layers,
-        losses,
-        metrics,
-        models,
-        optimizers,
-        regularizers,
-    )
-    from tapeflow.keras.optimizers import schedules
-
-    layer_classes = {name: getattr(layers, name) for name in layers.__all__}
-    tables = {
-        "schedules": schedules._BUILTINS,
-        "layers": {k: v for k, v in layer_classes.items()
-                   if inspect.isclass(v) and issubclass(v, layers.Layer)},
-        "optimizers": optimizers._BUILTINS,
-        "losses": losses._BUILTINS,
-        "metrics": {**metrics._BUILTINS, **metrics._FUNCTION_NAMES},
-        "initializers": initializers._BUILTINS,
-        "regularizers": regularizers._BUILTINS,
-        "constraints": constraints._BUILTINS,
-        "activations": activations._BUILTINS,
-        "models": {"Model": models.Model, "Sequential": models.Sequential,
-                   "Functional": models.Functional},
-    }
-    cached = {}
-    for key, table in tables.items():
-        classes = {k: v for k, v in table.items() if inspect.isclass(v)}
-        functions = {k: v for k, v in table.items() if not inspect.isclass(v) and callable(v)}
-        if key == "metrics":  # snake_case class names shadow the metric functions
-            classes = {k: v for k, v in metrics._BUILTINS.items() if inspect.isclass(v)}
-        cached[key] = {"class": classes, "function": functions}
-    _cache["namespaces"] = cached
-    return cached
-
-
-def _public_names() -> dict:
-    """object -> (Keras module, public name) of every built-in object: a class by its
-    `__name__`, a function by its first (canonical) name."""
-    cached = _cache.get("public")
-    if cached is not None:
-        return cached
-    cached = {}
-    for key, tables in _namespaces().items():
-        module = _KERAS_MODULES.get(key, f"keras.{key}")
-        for name, cls in tables["class"].items():
-            if cls.__name__ == name:
-                cached.setdefault(cls, (module, name))
-        for name, fn in tables["function"].items():
-            cached.setdefault(fn, (module, name))
-    functional = _namespaces()["models"]["class"]["Functional"]
-    cached[functional] = ("keras.src.models.functional", "Functional")
-    _cache["public"] = cached
-    return cached
-
-
-_cache: dict = {}
 
 
 def _refuse_lambda(_config):
