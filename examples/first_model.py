@@ -35,6 +35,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", action="store_true", help="use MNIST (downloads it once)")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="1 epoch (for tests)")
     args = parser.parse_args()
 
     if args.mnist:
@@ -61,7 +62,8 @@ def main():
     test_images = test_images.reshape((len(test_images), pixels))
     test_images = test_images.astype("float32") / 255
     # Listing 2.5: "fitting" the model
-    model.fit(train_images, train_labels, epochs=args.epochs, batch_size=128)
+    model.fit(train_images, train_labels, epochs=1 if args.quick else args.epochs,
+              batch_size=128)
     # Listing 2.6: using the model to make predictions
     test_digits = test_images[0:10]
     predictions = model.predict(test_digits)

@@ -36,9 +36,13 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # tf.keras is imported on first use, so `import tapeflow` stays fast.
+    # tf.keras and tf.data are imported on first use, so `import tapeflow` stays fast.
     if name == "keras":
         import tapeflow.keras as keras
 
         return keras
+    if name == "data":
+        import tapeflow.data as data
+
+        return data
     raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

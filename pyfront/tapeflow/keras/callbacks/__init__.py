@@ -19,4 +19,5 @@ from tapeflow.keras.callbacks.learning_rate_scheduler import LearningRateSchedul
 from tapeflow.keras.callbacks.model_checkpoint import ModelCheckpoint
 from tapeflow.keras.callbacks.progbar_logger import ProgbarLogger
 from tapeflow.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tapeflow.keras.callbacks.tensorboard import TensorBoard
 from tapeflow.keras.callbacks.terminate_on_nan import TerminateOnNaN
