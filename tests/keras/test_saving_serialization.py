@@ -168,6 +168,7 @@ def test_register_keras_serializable(clean_registry, tmp_path):
         return tf.nn.relu(x) * 0.5
 
     assert keras.saving.get_registered_name(Shift) == "tests>Shift"
+    assert keras.utils.get_registered_name is keras.saving.get_registered_name  # Keras's alias
     assert keras.saving.get_registered_object("tests>halve") is half_relu
     assert keras.saving.get_custom_objects()["tests>Shift"] is Shift
     model = keras.Sequential([keras.Input((2,)), Shift(1.0), layers.Dense(2, activation=half_relu)])
