@@ -382,10 +382,10 @@ def test_unbuilt_models(tmp_path):
 
 
 # -- paths ---------------------------------------------------------------------------------
-def test_book_section_7_3_2_suffixless_path_is_a_keras_zip(tmp_path):
+def test_book_section_7_3_2_suffixless_path_is_a_keras_zip(tmp_path, monkeypatch):
     """model.save('my_checkpoint_path') and ModelCheckpoint(filepath='my_checkpoint_path')
     run unchanged (a deliberate Keras 2 compatibility deviation: Keras 3 wants `.keras`)."""
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     model = sequential()
     model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
     x, y = data()
