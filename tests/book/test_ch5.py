@@ -84,7 +84,7 @@ def test_listing_5_4_shuffled_labels_are_fit_but_not_generalised():
                         validation_split=0.2)
     # The training loss goes down (the model memorises); validation stays at chance (1/10).
     assert history.history['loss'][-1] < history.history['loss'][0] - 0.1
-    assert history.history['accuracy'][-1] > 0.16  # 0.2-0.24 over seeds
+    assert history.history['accuracy'][-1] > 0.16  # 0.23-0.25 over seeds 0-4
     assert max(history.history['val_accuracy'][5:]) < 0.17
 
 
