@@ -67,6 +67,8 @@ class Layer:
             "_losses",
             "_own_weights",
             "_build_shapes",
+            "_checked_input",
+            "_epoch_trainable_weights",
         }
     )
 
@@ -408,6 +410,10 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
 
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and type(args[0]) is tf.Tensor and self.__dict__.get("built") and (
+            not kwargs or (len(kwargs) == 1 and "training" in kwargs)
+        ):
+            return self._call_on_tensor(args[0], kwargs)
         self._ensure_base_state()
         if not args:
             if "inputs" not in kwargs:
@@ -423,6 +429,22 @@ class Layer:
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         return self._call_in_context(args, kwargs)
+
+    def _call_on_tensor(self, x, kwargs):
+        """The common call of a built layer on one tensor: no nest walks, and the input spec
+        checked once per input shape."""
+        if type(self)._convert_inputs is Layer._convert_inputs:
+            if self._autocast and x.dtype.is_floating and x.dtype.name != self.compute_dtype:
+                x = tf.cast(x, self.compute_dtype)
+        else:
+            x = self._convert_inputs(x)
+        spec = self.input_spec
+        if spec is not None:
+            checked = (id(spec), x._shape, x._dtype)
+            if self.__dict__.get("_checked_input") != checked:
+                assert_input_compatibility(spec, x, self.name)
+                self.__dict__["_checked_input"] = checked  # NOTE: untracked, set directly
+        return self._call_in_context((x,), kwargs)
 
     def _call_in_context(self, args, kwargs):
         outer_training = getattr(_context, "training", None)

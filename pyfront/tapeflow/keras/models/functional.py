@@ -107,6 +107,10 @@ class Functional(Model):
             return values[id(x)] if isinstance(x, KerasTensor) else x
 
         for node in self._nodes:
+            single = _single_tensor_node(node)
+            if single is not None:  # one tensor in, one out: no nest walks
+                values[single[1]] = node.layer(values[single[0]])
+                continue
             args, kwargs = nest.map_structure(lookup, (node.call_args, node.call_kwargs))
             outputs = node.layer(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, nest.flatten(outputs), strict=True):
@@ -134,6 +138,19 @@ class Functional(Model):
             raise ValueError(f"Model {self.name!r} expects {len(expected)} input(s), but it "
                              f"received {len(flat)} input tensors")
         return flat
+
+
+def _single_tensor_node(node):
+    """(id of the input, id of the output) for a node called on one KerasTensor with no
+    keyword arguments and returning one, else None; computed once per node."""
+    found = node.__dict__.get("_single_tensor_ids", False)
+    if found is False:
+        args, outputs = node.call_args, node.outputs
+        simple = (len(args) == 1 and type(args[0]) is KerasTensor and not node.call_kwargs
+                  and type(outputs) is KerasTensor)
+        found = (id(args[0]), id(outputs)) if simple else None
+        node._single_tensor_ids = found
+    return found
 
 
 def _as_input_tensor(value, spec: KerasTensor):

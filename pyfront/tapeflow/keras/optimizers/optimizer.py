@@ -21,7 +21,7 @@ import warnings
 
 import tapeflow as tf
 from tapeflow.keras import backend
-from tapeflow.keras.optimizers import schedules
+from tapeflow.keras.optimizers import _fused, schedules
 
 
 class Optimizer:
@@ -287,6 +287,9 @@ class Optimizer:
         self._iterations.assign_add(1)
 
     def _backend_update_step(self, grads, variables, learning_rate):
+        if _fused.applies(self, grads, variables):
+            self._fused_update_step(grads, variables, float(learning_rate))
+            return
         learning_rate = backend.convert(learning_rate)
         for gradient, variable in zip(grads, variables, strict=True):
             self.update_step(gradient, variable, learning_rate)

@@ -140,7 +140,7 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
-        variables = self.trainable_weights
+        variables = self.__dict__.get("_epoch_trainable_weights") or self.trainable_weights
         gradients = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -183,13 +183,19 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
+            # Listed once per epoch, not at every step (a compiled Keras step also sees the
+            # list of its first call; a callback may still unfreeze layers between epochs).
+            self.__dict__["_epoch_trainable_weights"] = self.trainable_weights
             logs = {}
-            for step, batch in enumerate(data.batches()):
-                callback_list.on_train_batch_begin(step)
-                logs = _pythonify(self.train_step(batch))
-                callback_list.on_train_batch_end(step, logs)
-                if self.stop_training:
-                    break
+            try:
+                for step, batch in enumerate(data.batches()):
+                    callback_list.on_train_batch_begin(step)
+                    logs = _pythonify(self.train_step(batch))
+                    callback_list.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                self.__dict__.pop("_epoch_trainable_weights", None)
             epoch_logs = dict(logs)
             if val_data is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._evaluate_data(val_data, callback_list, 0)
