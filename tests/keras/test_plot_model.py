@@ -149,14 +149,7 @@ def test_expand_nested_draws_a_cluster_wired_to_its_inner_layers():
     assert arrows(expanded) == [("x", "pre"), ("pre", "head/h1"), ("head/h2", "out")]
 
 
-def not_in_a_notebook(monkeypatch):
-    # plot_model only prints its advice in a notebook, which it recognises, as Keras does, by
-    # IPython's namespace magics being loaded; an earlier PNG plot in this session loads them.
-    monkeypatch.delitem(sys.modules, "IPython.core.magics.namespace", raising=False)
-
-
 def test_missing_pydot_is_named(monkeypatch):
-    not_in_a_notebook(monkeypatch)
     monkeypatch.setitem(sys.modules, "pydot", None)
     model = keras.Sequential([layers.Dense(1)])
     model.build((None, 2))
@@ -169,8 +162,6 @@ def test_missing_pydot_is_named(monkeypatch):
 @needs_pydot
 def test_missing_graphviz_is_named(monkeypatch, tmp_path):
     import pydot
-
-    not_in_a_notebook(monkeypatch)
 
     def no_dot_program(self, *args, **kwargs):
         raise FileNotFoundError(2, '"dot" not found in path.')
