@@ -80,7 +80,8 @@ void unary_vector_strided(const char* a, int64_t a_stride, char* out, int64_t ou
     for (int64_t i = 0; i < m; ++i)
       buffer[i] = *reinterpret_cast<const T*>(a + (start + i) * a_stride);
     unary_vector<Op>(buffer, buffer, m);
-    for (int64_t i = 0; i < m; ++i) *reinterpret_cast<T*>(out + (start + i) * out_stride) = buffer[i];
+    for (int64_t i = 0; i < m; ++i)
+      *reinterpret_cast<T*>(out + (start + i) * out_stride) = buffer[i];
   }
 }
 
@@ -89,7 +90,8 @@ void unary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
   R* out = reinterpret_cast<R*>(p[0]);
   const T* a = reinterpret_cast<const T*>(p[1]);
   if constexpr (has_vector_form<Op, T>()) {
-    if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(T))) return unary_vector<Op>(a, out, n);
+    if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(T)))
+      return unary_vector<Op>(a, out, n);
     return unary_vector_strided<Op, T>(p[1], s[1], p[0], s[0], n);
   }
   if (s[0] == int64_t(sizeof(R)) && s[1] == int64_t(sizeof(T))) {

@@ -25,6 +25,8 @@
 namespace tapeflow::cpu {
 TF_ISA_BEGIN
 namespace simd {
+// The operator tables below keep one definition per line.
+// clang-format off
 
 template <class T>
 struct Vec;
@@ -37,58 +39,28 @@ struct Mask16 {
 struct Mask8 {
   __mmask8 m;
 };
-inline Mask16 operator&(Mask16 a, Mask16 b) {
-  return {__mmask16(a.m & b.m)};
-}
-inline Mask16 operator|(Mask16 a, Mask16 b) {
-  return {__mmask16(a.m | b.m)};
-}
-inline Mask16 operator!(Mask16 a) {
-  return {__mmask16(~a.m)};
-}
-inline bool any(Mask16 a) {
-  return a.m != 0;
-}
-inline bool all(Mask16 a) {
-  return a.m == 0xFFFF;
-}
-inline Mask8 operator&(Mask8 a, Mask8 b) {
-  return {__mmask8(a.m & b.m)};
-}
-inline Mask8 operator|(Mask8 a, Mask8 b) {
-  return {__mmask8(a.m | b.m)};
-}
-inline Mask8 operator!(Mask8 a) {
-  return {__mmask8(~a.m)};
-}
-inline bool any(Mask8 a) {
-  return a.m != 0;
-}
-inline bool all(Mask8 a) {
-  return a.m == 0xFF;
-}
+inline Mask16 operator&(Mask16 a, Mask16 b) { return {__mmask16(a.m & b.m)}; }
+inline Mask16 operator|(Mask16 a, Mask16 b) { return {__mmask16(a.m | b.m)}; }
+inline Mask16 operator!(Mask16 a) { return {__mmask16(~a.m)}; }
+inline bool any(Mask16 a) { return a.m != 0; }
+inline bool all(Mask16 a) { return a.m == 0xFFFF; }
+inline Mask8 operator&(Mask8 a, Mask8 b) { return {__mmask8(a.m & b.m)}; }
+inline Mask8 operator|(Mask8 a, Mask8 b) { return {__mmask8(a.m | b.m)}; }
+inline Mask8 operator!(Mask8 a) { return {__mmask8(~a.m)}; }
+inline bool any(Mask8 a) { return a.m != 0; }
+inline bool all(Mask8 a) { return a.m == 0xFF; }
 
 struct Bits32x16 {
   __m512i v;
   Bits32x16(__m512i x) : v(x) {}
   explicit Bits32x16(int32_t x) : v(_mm512_set1_epi32(x)) {}
 };
-inline Bits32x16 operator+(Bits32x16 a, Bits32x16 b) {
-  return _mm512_add_epi32(a.v, b.v);
-}
-inline Bits32x16 operator-(Bits32x16 a, Bits32x16 b) {
-  return _mm512_sub_epi32(a.v, b.v);
-}
-inline Bits32x16 operator&(Bits32x16 a, Bits32x16 b) {
-  return _mm512_and_si512(a.v, b.v);
-}
-inline Bits32x16 operator|(Bits32x16 a, Bits32x16 b) {
-  return _mm512_or_si512(a.v, b.v);
-}
+inline Bits32x16 operator+(Bits32x16 a, Bits32x16 b) { return _mm512_add_epi32(a.v, b.v); }
+inline Bits32x16 operator-(Bits32x16 a, Bits32x16 b) { return _mm512_sub_epi32(a.v, b.v); }
+inline Bits32x16 operator&(Bits32x16 a, Bits32x16 b) { return _mm512_and_si512(a.v, b.v); }
+inline Bits32x16 operator|(Bits32x16 a, Bits32x16 b) { return _mm512_or_si512(a.v, b.v); }
 template <int k>
-Bits32x16 shift_left(Bits32x16 a) {
-  return _mm512_slli_epi32(a.v, k);
-}
+Bits32x16 shift_left(Bits32x16 a) { return _mm512_slli_epi32(a.v, k); }
 template <int k>
 Bits32x16 shift_right(Bits32x16 a) {
   return _mm512_srli_epi32(a.v, k);
@@ -99,26 +71,14 @@ struct Bits64x8 {
   Bits64x8(__m512i x) : v(x) {}
   explicit Bits64x8(int64_t x) : v(_mm512_set1_epi64(x)) {}
 };
-inline Bits64x8 operator+(Bits64x8 a, Bits64x8 b) {
-  return _mm512_add_epi64(a.v, b.v);
-}
-inline Bits64x8 operator-(Bits64x8 a, Bits64x8 b) {
-  return _mm512_sub_epi64(a.v, b.v);
-}
-inline Bits64x8 operator&(Bits64x8 a, Bits64x8 b) {
-  return _mm512_and_si512(a.v, b.v);
-}
-inline Bits64x8 operator|(Bits64x8 a, Bits64x8 b) {
-  return _mm512_or_si512(a.v, b.v);
-}
+inline Bits64x8 operator+(Bits64x8 a, Bits64x8 b) { return _mm512_add_epi64(a.v, b.v); }
+inline Bits64x8 operator-(Bits64x8 a, Bits64x8 b) { return _mm512_sub_epi64(a.v, b.v); }
+inline Bits64x8 operator&(Bits64x8 a, Bits64x8 b) { return _mm512_and_si512(a.v, b.v); }
+inline Bits64x8 operator|(Bits64x8 a, Bits64x8 b) { return _mm512_or_si512(a.v, b.v); }
 template <int k>
-Bits64x8 shift_left(Bits64x8 a) {
-  return _mm512_slli_epi64(a.v, k);
-}
+Bits64x8 shift_left(Bits64x8 a) { return _mm512_slli_epi64(a.v, k); }
 template <int k>
-Bits64x8 shift_right(Bits64x8 a) {
-  return _mm512_srli_epi64(a.v, k);
-}
+Bits64x8 shift_right(Bits64x8 a) { return _mm512_srli_epi64(a.v, k); }
 
 template <>
 struct Vec<float> {
@@ -133,27 +93,15 @@ struct Vec<float> {
   Bits bits() const { return _mm512_castps_si512(v); }
   static Vec from_bits(Bits b) { return _mm512_castsi512_ps(b.v); }
 };
-inline Vec<float> operator+(Vec<float> a, Vec<float> b) {
-  return _mm512_add_ps(a.v, b.v);
-}
-inline Vec<float> operator-(Vec<float> a, Vec<float> b) {
-  return _mm512_sub_ps(a.v, b.v);
-}
-inline Vec<float> operator*(Vec<float> a, Vec<float> b) {
-  return _mm512_mul_ps(a.v, b.v);
-}
-inline Vec<float> operator/(Vec<float> a, Vec<float> b) {
-  return _mm512_div_ps(a.v, b.v);
-}
+inline Vec<float> operator+(Vec<float> a, Vec<float> b) { return _mm512_add_ps(a.v, b.v); }
+inline Vec<float> operator-(Vec<float> a, Vec<float> b) { return _mm512_sub_ps(a.v, b.v); }
+inline Vec<float> operator*(Vec<float> a, Vec<float> b) { return _mm512_mul_ps(a.v, b.v); }
+inline Vec<float> operator/(Vec<float> a, Vec<float> b) { return _mm512_div_ps(a.v, b.v); }
 inline Vec<float> fma(Vec<float> a, Vec<float> b, Vec<float> c) {
   return _mm512_fmadd_ps(a.v, b.v, c.v);
 }
-inline Vec<float> min(Vec<float> a, Vec<float> b) {
-  return _mm512_min_ps(a.v, b.v);
-}
-inline Vec<float> max(Vec<float> a, Vec<float> b) {
-  return _mm512_max_ps(a.v, b.v);
-}
+inline Vec<float> min(Vec<float> a, Vec<float> b) { return _mm512_min_ps(a.v, b.v); }
+inline Vec<float> max(Vec<float> a, Vec<float> b) { return _mm512_max_ps(a.v, b.v); }
 inline Mask16 operator<(Vec<float> a, Vec<float> b) {
   return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LT_OQ)};
 }
@@ -180,27 +128,15 @@ struct Vec<double> {
   Bits bits() const { return _mm512_castpd_si512(v); }
   static Vec from_bits(Bits b) { return _mm512_castsi512_pd(b.v); }
 };
-inline Vec<double> operator+(Vec<double> a, Vec<double> b) {
-  return _mm512_add_pd(a.v, b.v);
-}
-inline Vec<double> operator-(Vec<double> a, Vec<double> b) {
-  return _mm512_sub_pd(a.v, b.v);
-}
-inline Vec<double> operator*(Vec<double> a, Vec<double> b) {
-  return _mm512_mul_pd(a.v, b.v);
-}
-inline Vec<double> operator/(Vec<double> a, Vec<double> b) {
-  return _mm512_div_pd(a.v, b.v);
-}
+inline Vec<double> operator+(Vec<double> a, Vec<double> b) { return _mm512_add_pd(a.v, b.v); }
+inline Vec<double> operator-(Vec<double> a, Vec<double> b) { return _mm512_sub_pd(a.v, b.v); }
+inline Vec<double> operator*(Vec<double> a, Vec<double> b) { return _mm512_mul_pd(a.v, b.v); }
+inline Vec<double> operator/(Vec<double> a, Vec<double> b) { return _mm512_div_pd(a.v, b.v); }
 inline Vec<double> fma(Vec<double> a, Vec<double> b, Vec<double> c) {
   return _mm512_fmadd_pd(a.v, b.v, c.v);
 }
-inline Vec<double> min(Vec<double> a, Vec<double> b) {
-  return _mm512_min_pd(a.v, b.v);
-}
-inline Vec<double> max(Vec<double> a, Vec<double> b) {
-  return _mm512_max_pd(a.v, b.v);
-}
+inline Vec<double> min(Vec<double> a, Vec<double> b) { return _mm512_min_pd(a.v, b.v); }
+inline Vec<double> max(Vec<double> a, Vec<double> b) { return _mm512_max_pd(a.v, b.v); }
 inline Mask8 operator<(Vec<double> a, Vec<double> b) {
   return {_mm512_cmp_pd_mask(a.v, b.v, _CMP_LT_OQ)};
 }
@@ -223,58 +159,32 @@ struct MaskF32x8 {
 struct MaskF64x4 {
   __m256d v;
 };
-inline MaskF32x8 operator&(MaskF32x8 a, MaskF32x8 b) {
-  return {_mm256_and_ps(a.v, b.v)};
-}
-inline MaskF32x8 operator|(MaskF32x8 a, MaskF32x8 b) {
-  return {_mm256_or_ps(a.v, b.v)};
-}
+inline MaskF32x8 operator&(MaskF32x8 a, MaskF32x8 b) { return {_mm256_and_ps(a.v, b.v)}; }
+inline MaskF32x8 operator|(MaskF32x8 a, MaskF32x8 b) { return {_mm256_or_ps(a.v, b.v)}; }
 inline MaskF32x8 operator!(MaskF32x8 a) {
   return {_mm256_xor_ps(a.v, _mm256_castsi256_ps(_mm256_set1_epi32(-1)))};
 }
-inline bool any(MaskF32x8 a) {
-  return _mm256_movemask_ps(a.v) != 0;
-}
-inline bool all(MaskF32x8 a) {
-  return _mm256_movemask_ps(a.v) == 0xFF;
-}
-inline MaskF64x4 operator&(MaskF64x4 a, MaskF64x4 b) {
-  return {_mm256_and_pd(a.v, b.v)};
-}
-inline MaskF64x4 operator|(MaskF64x4 a, MaskF64x4 b) {
-  return {_mm256_or_pd(a.v, b.v)};
-}
+inline bool any(MaskF32x8 a) { return _mm256_movemask_ps(a.v) != 0; }
+inline bool all(MaskF32x8 a) { return _mm256_movemask_ps(a.v) == 0xFF; }
+inline MaskF64x4 operator&(MaskF64x4 a, MaskF64x4 b) { return {_mm256_and_pd(a.v, b.v)}; }
+inline MaskF64x4 operator|(MaskF64x4 a, MaskF64x4 b) { return {_mm256_or_pd(a.v, b.v)}; }
 inline MaskF64x4 operator!(MaskF64x4 a) {
   return {_mm256_xor_pd(a.v, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)))};
 }
-inline bool any(MaskF64x4 a) {
-  return _mm256_movemask_pd(a.v) != 0;
-}
-inline bool all(MaskF64x4 a) {
-  return _mm256_movemask_pd(a.v) == 0xF;
-}
+inline bool any(MaskF64x4 a) { return _mm256_movemask_pd(a.v) != 0; }
+inline bool all(MaskF64x4 a) { return _mm256_movemask_pd(a.v) == 0xF; }
 
 struct Bits32x8 {
   __m256i v;
   Bits32x8(__m256i x) : v(x) {}
   explicit Bits32x8(int32_t x) : v(_mm256_set1_epi32(x)) {}
 };
-inline Bits32x8 operator+(Bits32x8 a, Bits32x8 b) {
-  return _mm256_add_epi32(a.v, b.v);
-}
-inline Bits32x8 operator-(Bits32x8 a, Bits32x8 b) {
-  return _mm256_sub_epi32(a.v, b.v);
-}
-inline Bits32x8 operator&(Bits32x8 a, Bits32x8 b) {
-  return _mm256_and_si256(a.v, b.v);
-}
-inline Bits32x8 operator|(Bits32x8 a, Bits32x8 b) {
-  return _mm256_or_si256(a.v, b.v);
-}
+inline Bits32x8 operator+(Bits32x8 a, Bits32x8 b) { return _mm256_add_epi32(a.v, b.v); }
+inline Bits32x8 operator-(Bits32x8 a, Bits32x8 b) { return _mm256_sub_epi32(a.v, b.v); }
+inline Bits32x8 operator&(Bits32x8 a, Bits32x8 b) { return _mm256_and_si256(a.v, b.v); }
+inline Bits32x8 operator|(Bits32x8 a, Bits32x8 b) { return _mm256_or_si256(a.v, b.v); }
 template <int k>
-Bits32x8 shift_left(Bits32x8 a) {
-  return _mm256_slli_epi32(a.v, k);
-}
+Bits32x8 shift_left(Bits32x8 a) { return _mm256_slli_epi32(a.v, k); }
 template <int k>
 Bits32x8 shift_right(Bits32x8 a) {
   return _mm256_srli_epi32(a.v, k);
@@ -285,26 +195,14 @@ struct Bits64x4 {
   Bits64x4(__m256i x) : v(x) {}
   explicit Bits64x4(int64_t x) : v(_mm256_set1_epi64x(x)) {}
 };
-inline Bits64x4 operator+(Bits64x4 a, Bits64x4 b) {
-  return _mm256_add_epi64(a.v, b.v);
-}
-inline Bits64x4 operator-(Bits64x4 a, Bits64x4 b) {
-  return _mm256_sub_epi64(a.v, b.v);
-}
-inline Bits64x4 operator&(Bits64x4 a, Bits64x4 b) {
-  return _mm256_and_si256(a.v, b.v);
-}
-inline Bits64x4 operator|(Bits64x4 a, Bits64x4 b) {
-  return _mm256_or_si256(a.v, b.v);
-}
+inline Bits64x4 operator+(Bits64x4 a, Bits64x4 b) { return _mm256_add_epi64(a.v, b.v); }
+inline Bits64x4 operator-(Bits64x4 a, Bits64x4 b) { return _mm256_sub_epi64(a.v, b.v); }
+inline Bits64x4 operator&(Bits64x4 a, Bits64x4 b) { return _mm256_and_si256(a.v, b.v); }
+inline Bits64x4 operator|(Bits64x4 a, Bits64x4 b) { return _mm256_or_si256(a.v, b.v); }
 template <int k>
-Bits64x4 shift_left(Bits64x4 a) {
-  return _mm256_slli_epi64(a.v, k);
-}
+Bits64x4 shift_left(Bits64x4 a) { return _mm256_slli_epi64(a.v, k); }
 template <int k>
-Bits64x4 shift_right(Bits64x4 a) {
-  return _mm256_srli_epi64(a.v, k);
-}
+Bits64x4 shift_right(Bits64x4 a) { return _mm256_srli_epi64(a.v, k); }
 
 template <>
 struct Vec<float> {
@@ -319,27 +217,15 @@ struct Vec<float> {
   Bits bits() const { return _mm256_castps_si256(v); }
   static Vec from_bits(Bits b) { return _mm256_castsi256_ps(b.v); }
 };
-inline Vec<float> operator+(Vec<float> a, Vec<float> b) {
-  return _mm256_add_ps(a.v, b.v);
-}
-inline Vec<float> operator-(Vec<float> a, Vec<float> b) {
-  return _mm256_sub_ps(a.v, b.v);
-}
-inline Vec<float> operator*(Vec<float> a, Vec<float> b) {
-  return _mm256_mul_ps(a.v, b.v);
-}
-inline Vec<float> operator/(Vec<float> a, Vec<float> b) {
-  return _mm256_div_ps(a.v, b.v);
-}
+inline Vec<float> operator+(Vec<float> a, Vec<float> b) { return _mm256_add_ps(a.v, b.v); }
+inline Vec<float> operator-(Vec<float> a, Vec<float> b) { return _mm256_sub_ps(a.v, b.v); }
+inline Vec<float> operator*(Vec<float> a, Vec<float> b) { return _mm256_mul_ps(a.v, b.v); }
+inline Vec<float> operator/(Vec<float> a, Vec<float> b) { return _mm256_div_ps(a.v, b.v); }
 inline Vec<float> fma(Vec<float> a, Vec<float> b, Vec<float> c) {
   return _mm256_fmadd_ps(a.v, b.v, c.v);
 }
-inline Vec<float> min(Vec<float> a, Vec<float> b) {
-  return _mm256_min_ps(a.v, b.v);
-}
-inline Vec<float> max(Vec<float> a, Vec<float> b) {
-  return _mm256_max_ps(a.v, b.v);
-}
+inline Vec<float> min(Vec<float> a, Vec<float> b) { return _mm256_min_ps(a.v, b.v); }
+inline Vec<float> max(Vec<float> a, Vec<float> b) { return _mm256_max_ps(a.v, b.v); }
 inline MaskF32x8 operator<(Vec<float> a, Vec<float> b) {
   return {_mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ)};
 }
@@ -366,27 +252,15 @@ struct Vec<double> {
   Bits bits() const { return _mm256_castpd_si256(v); }
   static Vec from_bits(Bits b) { return _mm256_castsi256_pd(b.v); }
 };
-inline Vec<double> operator+(Vec<double> a, Vec<double> b) {
-  return _mm256_add_pd(a.v, b.v);
-}
-inline Vec<double> operator-(Vec<double> a, Vec<double> b) {
-  return _mm256_sub_pd(a.v, b.v);
-}
-inline Vec<double> operator*(Vec<double> a, Vec<double> b) {
-  return _mm256_mul_pd(a.v, b.v);
-}
-inline Vec<double> operator/(Vec<double> a, Vec<double> b) {
-  return _mm256_div_pd(a.v, b.v);
-}
+inline Vec<double> operator+(Vec<double> a, Vec<double> b) { return _mm256_add_pd(a.v, b.v); }
+inline Vec<double> operator-(Vec<double> a, Vec<double> b) { return _mm256_sub_pd(a.v, b.v); }
+inline Vec<double> operator*(Vec<double> a, Vec<double> b) { return _mm256_mul_pd(a.v, b.v); }
+inline Vec<double> operator/(Vec<double> a, Vec<double> b) { return _mm256_div_pd(a.v, b.v); }
 inline Vec<double> fma(Vec<double> a, Vec<double> b, Vec<double> c) {
   return _mm256_fmadd_pd(a.v, b.v, c.v);
 }
-inline Vec<double> min(Vec<double> a, Vec<double> b) {
-  return _mm256_min_pd(a.v, b.v);
-}
-inline Vec<double> max(Vec<double> a, Vec<double> b) {
-  return _mm256_max_pd(a.v, b.v);
-}
+inline Vec<double> min(Vec<double> a, Vec<double> b) { return _mm256_min_pd(a.v, b.v); }
+inline Vec<double> max(Vec<double> a, Vec<double> b) { return _mm256_max_pd(a.v, b.v); }
 inline MaskF64x4 operator<(Vec<double> a, Vec<double> b) {
   return {_mm256_cmp_pd(a.v, b.v, _CMP_LT_OQ)};
 }
@@ -411,25 +285,15 @@ struct PortableBits {
   explicit PortableBits(Lane x) : v(Lanes{} + x) {}
 };
 template <class L>
-PortableBits<L> operator+(PortableBits<L> a, PortableBits<L> b) {
-  return a.v + b.v;
-}
+PortableBits<L> operator+(PortableBits<L> a, PortableBits<L> b) { return a.v + b.v; }
 template <class L>
-PortableBits<L> operator-(PortableBits<L> a, PortableBits<L> b) {
-  return a.v - b.v;
-}
+PortableBits<L> operator-(PortableBits<L> a, PortableBits<L> b) { return a.v - b.v; }
 template <class L>
-PortableBits<L> operator&(PortableBits<L> a, PortableBits<L> b) {
-  return a.v & b.v;
-}
+PortableBits<L> operator&(PortableBits<L> a, PortableBits<L> b) { return a.v & b.v; }
 template <class L>
-PortableBits<L> operator|(PortableBits<L> a, PortableBits<L> b) {
-  return a.v | b.v;
-}
+PortableBits<L> operator|(PortableBits<L> a, PortableBits<L> b) { return a.v | b.v; }
 template <int k, class L>
-PortableBits<L> shift_left(PortableBits<L> a) {
-  return a.v << k;
-}
+PortableBits<L> shift_left(PortableBits<L> a) { return a.v << k; }
 template <int k, class L>
 PortableBits<L> shift_right(PortableBits<L> a) {  // logical: shift the lanes as unsigned
   typedef std::make_unsigned_t<typename PortableBits<L>::Lane> U
@@ -442,17 +306,11 @@ struct PortableMask {
   Lanes v;  // all ones (-1) or zero per lane
 };
 template <class L>
-PortableMask<L> operator&(PortableMask<L> a, PortableMask<L> b) {
-  return {a.v & b.v};
-}
+PortableMask<L> operator&(PortableMask<L> a, PortableMask<L> b) { return {a.v & b.v}; }
 template <class L>
-PortableMask<L> operator|(PortableMask<L> a, PortableMask<L> b) {
-  return {a.v | b.v};
-}
+PortableMask<L> operator|(PortableMask<L> a, PortableMask<L> b) { return {a.v | b.v}; }
 template <class L>
-PortableMask<L> operator!(PortableMask<L> a) {
-  return {~a.v};
-}
+PortableMask<L> operator!(PortableMask<L> a) { return {~a.v}; }
 template <class L>
 bool any(PortableMask<L> a) {
   bool result = false;
@@ -491,52 +349,33 @@ struct Vec {
 };
 
 template <class T>
-Vec<T> operator+(Vec<T> a, Vec<T> b) {
-  return a.v + b.v;
-}
+Vec<T> operator+(Vec<T> a, Vec<T> b) { return a.v + b.v; }
 template <class T>
-Vec<T> operator-(Vec<T> a, Vec<T> b) {
-  return a.v - b.v;
-}
+Vec<T> operator-(Vec<T> a, Vec<T> b) { return a.v - b.v; }
 template <class T>
-Vec<T> operator*(Vec<T> a, Vec<T> b) {
-  return a.v * b.v;
-}
+Vec<T> operator*(Vec<T> a, Vec<T> b) { return a.v * b.v; }
 template <class T>
-Vec<T> operator/(Vec<T> a, Vec<T> b) {
-  return a.v / b.v;
-}
+Vec<T> operator/(Vec<T> a, Vec<T> b) { return a.v / b.v; }
 template <class T>
-Vec<T> fma(Vec<T> a, Vec<T> b, Vec<T> c) {
-  return a.v * b.v + c.v;
-}
+Vec<T> fma(Vec<T> a, Vec<T> b, Vec<T> c) { return a.v * b.v + c.v; }
 template <class T>
-typename Vec<T>::Mask operator<(Vec<T> a, Vec<T> b) {
-  return {a.v < b.v};
-}
+typename Vec<T>::Mask operator<(Vec<T> a, Vec<T> b) { return {a.v < b.v}; }
 template <class T>
-typename Vec<T>::Mask operator<=(Vec<T> a, Vec<T> b) {
-  return {a.v <= b.v};
-}
+typename Vec<T>::Mask operator<=(Vec<T> a, Vec<T> b) { return {a.v <= b.v}; }
 template <class T>
-typename Vec<T>::Mask operator==(Vec<T> a, Vec<T> b) {
-  return {a.v == b.v};
-}
+typename Vec<T>::Mask operator==(Vec<T> a, Vec<T> b) { return {a.v == b.v}; }
 template <class T>
 Vec<T> select(typename Vec<T>::Mask m, Vec<T> a, Vec<T> b) {
   return Vec<T>::from_bits((m.v & a.bits().v) | (~m.v & b.bits().v));
 }
 template <class T>
-Vec<T> min(Vec<T> a, Vec<T> b) {
-  return select(a < b, a, b);
-}
+Vec<T> min(Vec<T> a, Vec<T> b) { return select(a < b, a, b); }
 template <class T>
-Vec<T> max(Vec<T> a, Vec<T> b) {
-  return select(b < a, a, b);
-}
+Vec<T> max(Vec<T> a, Vec<T> b) { return select(b < a, a, b); }
 
 #endif
 
+// clang-format on
 }  // namespace simd
 TF_ISA_END
 }  // namespace tapeflow::cpu

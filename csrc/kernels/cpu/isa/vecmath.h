@@ -19,7 +19,8 @@
 //   log:   x = 2^k m, m in [sqrt(1/2), sqrt(2)); log(m) = 2 atanh(s), s = (m-1)/(m+1), from
 //          a Taylor series in s^2 (|s| <= 0.172).
 //   log1p: log(u) + (y - (u - 1)) / u with u = 1 + y, which restores the bits lost in 1 + y.
-//   tanh:  expm1(2|x|) / (expm1(2|x|) + 2) with x's sign; sigmoid: 1 / (1 + exp(-x)) or
+//   tanh:  expm1(2|x|) / (expm1(2|x|) + 2) with x's sign (an odd polynomial near 0); sigmoid: 1 /
+//   (1 + exp(-x)) or
 //          exp(x) / (1 + exp(x));
 //   softplus: max(x, 0) + log1p(exp(-|x|)).
 #pragma once
@@ -59,6 +60,11 @@ struct Constants<float> {
                                            1.0f / 720, 1.0f / 5040, 1.0f / 40320};
   // 2 atanh(s) = 2s + s R, R = sum_k 2 s^2k / (2k + 1): error < 2^-31 relative for s^2 <= 0.03.
   static constexpr float kAtanhTaylor[] = {2.0f / 3, 2.0f / 5, 2.0f / 7, 2.0f / 9, 2.0f / 11};
+  // tanh(x) = x + x^3 P(x^2) for |x| < kTanhSmall: P a near-minimax fit (Chebyshev, mpmath),
+  // error < 2^-30 relative.
+  static constexpr float kTanhSmall = 0.3f;
+  static constexpr float kTanhPolynomial[] = {-0.3333333333f, 0.1333333123f, -0.05396637563f,
+                                              0.02181055541f, -0.008100660519f};
 };
 
 template <>
@@ -85,6 +91,12 @@ struct Constants<double> {
   static constexpr double kAtanhTaylor[] = {2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,
                                             2.0 / 11, 2.0 / 13, 2.0 / 15, 2.0 / 17,
                                             2.0 / 19, 2.0 / 21, 2.0 / 23};
+  // Error < 2^-56 relative.
+  static constexpr double kTanhSmall = 0.3;
+  static constexpr double kTanhPolynomial[] = {
+      -0.3333333333333333331,   0.1333333333333328947,    -0.05396825396812385295,
+      0.02186948852127996519,   -0.008863234676873267864, 0.003592100503191432145,
+      -0.001455310598885563771, 0.0005841818685129779413, -0.0002033775391355077078};
 };
 
 // c[0] + x c[1] + x^2 c[2] + ... (Horner).
@@ -225,10 +237,17 @@ Vec<T> log1p(Vec<T> y) {
 
 template <class T>
 Vec<T> tanh(Vec<T> x) {
+  using C = Constants<T>;
   // NOTE: min(kTanhOne, NaN) is NaN (see simd.h), so NaN flows through.
-  const Vec<T> a = min(Vec<T>(Constants<T>::kTanhOne), abs(x));
+  const Vec<T> a = min(Vec<T>(C::kTanhOne), abs(x));
+  const auto small = a < Vec<T>(C::kTanhSmall);  // where the ratio would lose 2 ulp
+  const Vec<T> a2 = a * a;
+  const auto near_zero = [&] { return fma(a * a2, polynomial(a2, C::kTanhPolynomial), a); };
+  if (all(small)) return copy_sign(near_zero(), x);
   const Vec<T> e = expm1(a + a);
-  return copy_sign(e / (e + Vec<T>(2)), x);
+  Vec<T> t = e / (e + Vec<T>(2));
+  if (any(small)) t = select(small, near_zero(), t);
+  return copy_sign(t, x);
 }
 
 template <class T>
