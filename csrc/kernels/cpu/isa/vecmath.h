@@ -49,10 +49,13 @@ struct Constants<float> {
   static constexpr float kLn2Hi = 0.693359375f;      // 9 significant bits
   static constexpr float kLn2Lo = -2.12194440e-4f;   // ln 2 - kLn2Hi
   static constexpr float kExpNormal = 87.0f;  // |x| <= this: 2^n and exp(x) are normal numbers
-  static constexpr float kExpMax = 89.0f;     // exp(x) overflows above 88.73
-  static constexpr float kExpMin = -104.0f;   // exp(x) rounds to 0 below -103.98
-  static constexpr float kExpm1Min = -20.0f;  // expm1(x) rounds to -1 below -17.4
-  static constexpr float kTanhOne = 10.0f;    // tanh(x) rounds to 1 above 9.02
+  // x >= this: 2^n expm1(r) is normal too where it counts (a multiply-add without FMA would
+  // flush it otherwise).
+  static constexpr float kExpFastMin = -70.0f;
+  static constexpr float kExpMax = 89.0f;                  // exp(x) overflows above 88.73
+  static constexpr float kExpMin = -104.0f;                // exp(x) rounds to 0 below -103.98
+  static constexpr float kExpm1Min = -20.0f;               // expm1(x) rounds to -1 below -17.4
+  static constexpr float kTanhOne = 10.0f;                 // tanh(x) rounds to 1 above 9.02
   static constexpr float kLogDenormalScale = 33554432.0f;  // 2^25 lifts a subnormal to normal
   static constexpr float kLogDenormalExponent = 25.0f;
   // expm1(r) = r + r^2 (1/2! + r/3! + ...): truncation error < 2^-30 relative for |r| <= ln2/2.
@@ -76,6 +79,7 @@ struct Constants<double> {
   static constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 32 significant bits
   static constexpr double kLn2Lo = 1.90821492927058770002e-10;
   static constexpr double kExpNormal = 708.0;
+  static constexpr double kExpFastMin = -670.0;
   static constexpr double kExpMax = 710.0;    // exp(x) overflows above 709.79
   static constexpr double kExpMin = -746.0;   // exp(x) rounds to 0 below -745.14
   static constexpr double kExpm1Min = -40.0;  // expm1(x) rounds to -1 below -37.5
@@ -151,7 +155,7 @@ struct ExpReduction {
 template <class T>
 Vec<T> exp(Vec<T> x) {
   using C = Constants<T>;
-  if (all(abs(x) <= Vec<T>(C::kExpNormal))) {  // NaN fails the test
+  if (all((Vec<T>(C::kExpFastMin) <= x) & (x <= Vec<T>(C::kExpNormal)))) {  // NaN fails
     const ExpReduction<T> e(x);
     const Vec<T> scale = pow2(e.n);
     return fma(scale, e.expm1_r(), scale);  // 2^n (1 + expm1(r)), rounded once
