@@ -59,11 +59,14 @@ def _sweep(dtype, name):
         np.geomspace(1e-12, 1, 20_001),
         -np.geomspace(1e-12, 1, 20_001),
     ]
+    # fmt: off
     edges = [88.72283, 88.72284, -87.33654, -103.97, -104.0, 709.7827, 709.7828, -708.4,
              -745.13, 9.02, 19.07, -17.33, -37.43, 0.34657359, -0.34657359, 0.70710678,
              1.41421356, 1.0, -1.0, 2.0, 0.5]
-    x = np.concatenate([patterns.astype(dtype)] + [g.astype(dtype) for g in grids]
-                       + [np.array(edges, dtype)])
+    # fmt: on
+    x = np.concatenate(
+        [patterns.astype(dtype)] + [g.astype(dtype) for g in grids] + [np.array(edges, dtype)]
+    )
     x = x[np.isfinite(x) & ((x == 0) | (np.abs(x) >= info.smallest_normal))]
     if name in POSITIVE_DOMAIN:
         x = np.abs(x)
@@ -104,10 +107,12 @@ def test_error_in_ulp_over_a_dense_sweep(name, dtype):
     assert err[worst] <= limit, (
         f"{name} {np.dtype(dtype).name}: {err[worst]:.2f} ulp at x={x[worst]!r}: "
         f"got {got[worst]!r}, expected {want[worst]!r}; {int((err > limit).sum())} of "
-        f"{x.size} inputs above {limit} ulp")
+        f"{x.size} inputs above {limit} ulp"
+    )
 
 
 INF, NAN = np.inf, np.nan
+# fmt: off
 SPECIALS = {  # input: result, checked bit for bit (sign of zero included)
     "exp": [(INF, INF), (-INF, 0.0), (NAN, NAN), (0.0, 1.0), (-0.0, 1.0), (1000.0, INF),
             (-1000.0, 0.0)],
@@ -123,6 +128,7 @@ SPECIALS = {  # input: result, checked bit for bit (sign of zero included)
                 (-1000.0, 0.0)],
     "softplus": [(INF, INF), (-INF, 0.0), (NAN, NAN), (1000.0, 1000.0), (-1000.0, 0.0)],
 }
+# fmt: on
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -136,7 +142,8 @@ def test_special_values(name, dtype):
     got = np.asarray(function(tf.constant(padded)))[37:-37]
     for x, g, w in zip(inputs, got, want, strict=True):
         assert (np.isnan(g) and np.isnan(w)) or (g == w and np.signbit(g) == np.signbit(w)), (
-            f"{name}({x!r}) = {g!r}, expected {w!r}")
+            f"{name}({x!r}) = {g!r}, expected {w!r}"
+        )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -169,8 +176,7 @@ def test_an_element_gets_the_same_bits_wherever_it_is(name, dtype):
     function = FUNCTIONS[name][0]
     rng = np.random.default_rng(3)
     specials = np.array([x for x, _ in SPECIALS[name]], dtype)
-    x = np.concatenate([rng.standard_normal(150_001).astype(dtype) * 30,
-                        np.resize(specials, 3001)])
+    x = np.concatenate([rng.standard_normal(150_001).astype(dtype) * 30, np.resize(specials, 3001)])
     rng.shuffle(x)
     before = _C.num_threads()
     try:
@@ -198,8 +204,7 @@ def test_tails_of_every_length(n):
     for name, (function, reference, _, _) in FUNCTIONS.items():
         arg = np.abs(x) + 0.5 if name in POSITIVE_DOMAIN else x
         got = np.asarray(function(tf.constant(arg)))
-        np.testing.assert_allclose(got, reference(arg.astype(np.float64)), rtol=3e-7,
-                                   err_msg=name)
+        np.testing.assert_allclose(got, reference(arg.astype(np.float64)), rtol=3e-7, err_msg=name)
 
 
 @pytest.mark.skipif(os.environ.get("TAPEFLOW_ISA") == "generic", reason="already generic")
@@ -207,7 +212,11 @@ def test_the_generic_isa_passes_the_same_tests():
     env = dict(os.environ, TAPEFLOW_ISA="generic")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider"],
-        env=env, capture_output=True, text=True, timeout=300)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     script = "from tapeflow import _C; print(_C.cpu_isa())"
     isa = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
