@@ -55,21 +55,7 @@ simd::Vec<T> vector_form(simd::Vec<T> x) {
   if constexpr (std::is_same_v<Op, scalar::Softplus>) return vecmath::softplus(x);
 }
 
-// out[i] = op(a[i]) for n contiguous elements. The tail goes through one zero-padded vector,
-// so each element gets the same bits wherever a run (or a thread's share) happens to end.
-template <class Op, class T>
-void unary_vector(const T* a, T* out, int64_t n) {
-  using V = simd::Vec<T>;
-  int64_t i = 0;
-  for (; i + V::kWidth <= n; i += V::kWidth) vector_form<Op>(V::load(a + i)).store(out + i);
-  if (i == n) return;
-  T tail[V::kWidth] = {};
-  std::memcpy(tail, a + i, size_t(n - i) * sizeof(T));
-  vector_form<Op>(V::load(tail)).store(tail);
-  std::memcpy(out + i, tail, size_t(n - i) * sizeof(T));
-}
-
-// The same for strided runs: gathered into a buffer, computed, scattered.
+// out[i] = op(a[i]) for n strided elements: gathered into a buffer, computed, scattered.
 template <class Op, class T>
 void unary_vector_strided(const char* a, int64_t a_stride, char* out, int64_t out_stride,
                           int64_t n) {
@@ -79,7 +65,7 @@ void unary_vector_strided(const char* a, int64_t a_stride, char* out, int64_t ou
     const int64_t m = std::min(kBuffer, n - start);
     for (int64_t i = 0; i < m; ++i)
       buffer[i] = *reinterpret_cast<const T*>(a + (start + i) * a_stride);
-    unary_vector<Op>(buffer, buffer, m);
+    vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, buffer, buffer, m);
     for (int64_t i = 0; i < m; ++i)
       *reinterpret_cast<T*>(out + (start + i) * out_stride) = buffer[i];
   }
@@ -91,7 +77,7 @@ void unary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
   const T* a = reinterpret_cast<const T*>(p[1]);
   if constexpr (has_vector_form<Op, T>()) {
     if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(T)))
-      return unary_vector<Op>(a, out, n);
+      return vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, a, out, n);
     return unary_vector_strided<Op, T>(p[1], s[1], p[0], s[0], n);
   }
   if (s[0] == int64_t(sizeof(R)) && s[1] == int64_t(sizeof(T))) {

@@ -25,6 +25,7 @@
 //   softplus: max(x, 0) + log1p(exp(-|x|)).
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "kernels/cpu/isa/simd.h"
@@ -270,6 +271,21 @@ Vec<T> softplus(Vec<T> x) {
   const Vec<T> log1p_e = log_normal(u, Vec<T>(0)) + (e - (u - Vec<T>(1))) / u;
   const Vec<T> positive = max(x, Vec<T>(0));  // NaN x: 0 here, and NaN from log1p_e
   return positive + log1p_e;
+}
+
+// out[i] = f(in[i]) for n contiguous elements, f mapping one Vec<T> to another (in == out is
+// fine). The tail goes through one zero-padded vector, so each element gets the same bits
+// wherever a run (or a thread's share of one) happens to end.
+template <class T, class F>
+void map(F f, const T* in, T* out, int64_t n) {
+  constexpr int kWidth = Vec<T>::kWidth;
+  int64_t i = 0;
+  for (; i + kWidth <= n; i += kWidth) f(Vec<T>::load(in + i)).store(out + i);
+  if (i == n) return;
+  T tail[kWidth] = {};
+  std::memcpy(tail, in + i, size_t(n - i) * sizeof(T));
+  f(Vec<T>::load(tail)).store(tail);
+  std::memcpy(out + i, tail, size_t(n - i) * sizeof(T));
 }
 
 }  // namespace vecmath
