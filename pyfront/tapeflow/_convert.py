@@ -47,12 +47,16 @@ def _check_requested(tensor, dtype):
 
 
 _FLOAT_C_DTYPES = (_C.DType.float32, _C.DType.float64)
+_INT_BOUNDS = {_C.DType.int32: (_INT32_MIN, _INT32_MAX), _C.DType.int64: (-(2**63), 2**63 - 1)}
 
 
 def scalar(value, dtype: _dtypes.DType):
     """A 0-d tensor of `dtype` from a Python number, checking that the value fits the dtype."""
     if type(value) is float and dtype._c in _FLOAT_C_DTYPES:  # the hot path: `x * 0.5`
         return _C.scalar_float(value, dtype._c)
+    bounds = _INT_BOUNDS.get(dtype._c)
+    if type(value) is int and bounds is not None and bounds[0] <= value <= bounds[1]:
+        return _C.scalar_int(value, dtype._c)  # counters: iterations.assign_add(1)
     if isinstance(value, bool) or isinstance(value, np.bool_):
         if not dtype.is_bool:
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")

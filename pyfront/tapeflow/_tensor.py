@@ -20,7 +20,8 @@ Tensor = _C.Tensor
 
 
 def _shape(self) -> TensorShape:
-    return TensorShape(self._shape)
+    # The C++ shape is a tuple of ints already: skip TensorShape's per-dimension checks.
+    return tuple.__new__(TensorShape, self._shape)
 
 
 def _dtype(self) -> _dtypes.DType:

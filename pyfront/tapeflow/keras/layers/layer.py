@@ -41,6 +41,11 @@ from tapeflow.keras.layers.input_spec import InputSpec, assert_input_compatibili
 _context = threading.local()  # .training: the flag of the outermost call in progress
 
 
+# Bumped by every attribute assignment or deletion on any layer: a cached weight listing is
+# valid while it is unchanged and no tracked list or dict in the layer's tree changed length.
+_attribute_version = [0]
+
+
 def _in_call_context():
     return getattr(_context, "depth", 0) > 0
 
@@ -69,6 +74,7 @@ class Layer:
             "_build_shapes",
             "_checked_input",
             "_epoch_trainable_weights",
+            "_trainable_weights_cache",
         }
     )
 
@@ -133,10 +139,12 @@ class Layer:
         if "_layer_base_ready" not in self.__dict__ and not name.startswith("__"):
             self._init_base_state()
         self.__dict__.pop("_tracked_cache", None)
+        _attribute_version[0] += 1
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
         self.__dict__.pop("_tracked_cache", None)
+        _attribute_version[0] += 1
         object.__delattr__(self, name)
 
     def __getattr__(self, name):
@@ -291,15 +299,33 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list:
+        # Cached: custom training loops read it twice per step.
+        cache = self.__dict__.get("_trainable_weights_cache")
+        if cache is not None and cache[0] == _attribute_version[0] and all(
+            len(c) == n for c, n in cache[2]
+        ):
+            return list(cache[1])
         if not self.trainable:
-            return []
+            found = []
+        else:
 
-        def select(layer):
-            yield from (v for v in layer._own_variables() if v.trainable)
-            for sub in layer._sublayers():
-                yield from sub.trainable_weights
+            def select(layer):
+                yield from (v for v in layer._own_variables() if v.trainable)
+                for sub in layer._sublayers():
+                    yield from sub.trainable_weights
 
-        return self._collect(select)
+            found = self._collect(select)
+        self.__dict__["_trainable_weights_cache"] = (
+            _attribute_version[0], found, self._tree_containers())
+        return list(found)
+
+    def _tree_containers(self) -> list:
+        """(container, length) for each list or dict a weight listing of this layer reads."""
+        self._tracked()  # makes sure _tracked_cache is current
+        found = [(self._own_weights, len(self._own_weights)), *self._tracked_cache[1]]
+        for sub in self._sublayers():
+            found.extend(sub._tree_containers())
+        return found
 
     @property
     def non_trainable_weights(self) -> list:
