@@ -21,6 +21,8 @@ from tapeflow import dtypes as _dtypes
 Tensor = _C.Tensor
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_NATIVE_NUMPY_DTYPES = frozenset(
+    np.dtype(t) for t in (np.float32, np.float64, np.int32, np.int64, np.bool_))
 _WIDEN = {
     np.dtype(np.uint8): np.int32,
     np.dtype(np.int8): np.int32,
@@ -131,6 +133,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     """Converts `value` to a Tensor (``tf.convert_to_tensor``)."""
     if type(value) is Tensor:
         return value if dtype is None else _check_requested(value, _dtypes.as_dtype(dtype))
+    if type(value) is np.ndarray and dtype is None and value.dtype in _NATIVE_NUMPY_DTYPES:
+        return _C.from_buffer(value)  # the batches of fit: no dtype to widen or check
     if dtype is not None:
         dtype = _dtypes.as_dtype(dtype)
     if hasattr(value, "__tf_tensor__"):
@@ -183,6 +187,8 @@ def binary_operands(x, y):
             return x, y
         if type(y) is float and x._dtype in _FLOAT_C_DTYPES:  # `x * 0.5`
             return x, _C.scalar_float(y, x._dtype)
+        if hasattr(y, "__tf_tensor__"):  # `x @ kernel`, a Variable
+            return x, convert_to_tensor(y.__tf_tensor__())
     elif type(y) is Tensor and type(x) is float and y._dtype in _FLOAT_C_DTYPES:
         return _C.scalar_float(x, y._dtype), y
     x_is_tensor = isinstance(x, Tensor) or hasattr(x, "__tf_tensor__")
