@@ -127,28 +127,34 @@ class GradientTape:
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
         """d(sum of target)/d(source) for each source; the result has sources' structure."""
-        unconnected = UnconnectedGradients(
-            unconnected_gradients.value if isinstance(unconnected_gradients, enum.Enum)
-            else unconnected_gradients)
-        targets = [convert_to_tensor(t) for t in nest.flatten(target)]
+        unconnected = unconnected_gradients if unconnected_gradients is \
+            UnconnectedGradients.NONE else UnconnectedGradients(
+                unconnected_gradients.value if isinstance(unconnected_gradients, enum.Enum)
+                else unconnected_gradients)
+        targets = [target] if type(target) is Tensor else [
+            convert_to_tensor(t) for t in nest.flatten(target)]
         flat_sources = nest.flatten(sources)
         groups = [self._source_values(s) for s in flat_sources]
         source_tensors = [values[0] for values in groups]
         seeds = [] if output_gradients is None else [
             None if g is None else convert_to_tensor(g) for g in nest.flatten(output_gradients)]
-        flat_grads = self._tape.gradient(targets, [t for values in groups for t in values], seeds)
+        flat_values = [t for values in groups for t in values]
+        flat_grads = self._tape.gradient(targets, flat_values, seeds)
         if not self._persistent:
             # The records are gone; dropping the values read lets an optimizer update the
             # variables in place instead of copying them (Variable.assign's copy-on-write).
             self._variable_reads.clear()
-        grads, position = [], 0
-        for values in groups:
-            parts = [g for g in flat_grads[position:position + len(values)] if g is not None]
-            position += len(values)
-            total = parts[0] if parts else None
-            for part in parts[1:]:
-                total = total + part
-            grads.append(total)
+        if len(flat_values) == len(groups):  # each source read once (the common case)
+            grads = flat_grads
+        else:
+            grads, position = [], 0
+            for values in groups:
+                parts = [g for g in flat_grads[position:position + len(values)] if g is not None]
+                position += len(values)
+                total = parts[0] if parts else None
+                for part in parts[1:]:
+                    total = total + part
+                grads.append(total)
         if unconnected is UnconnectedGradients.ZERO:
             from tapeflow.ops import creation
 
