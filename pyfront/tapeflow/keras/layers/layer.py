@@ -44,6 +44,8 @@ _context = threading.local()  # .training: the flag of the outermost call in pro
 # Bumped by every attribute assignment or deletion on any layer: a cached weight listing is
 # valid while it is unchanged and no tracked list or dict in the layer's tree changed length.
 _attribute_version = [0]
+# Set once any layer has called add_loss; until then there are no call losses to clear.
+_losses_added = [False]
 
 
 def _in_call_context():
@@ -75,6 +77,7 @@ class Layer:
             "_checked_input",
             "_epoch_trainable_weights",
             "_trainable_weights_cache",
+            "_loss_sources_cache",
         }
     )
 
@@ -392,21 +395,42 @@ class Layer:
         """Adds a scalar tensor (e.g. an activity penalty) to `losses` for this call."""
         self._ensure_base_state()
         self._losses.append(loss)
+        _losses_added[0] = True
 
     @property
     def losses(self) -> list:
         """Losses added during the last call, plus the weight-regularisation penalties
         (computed now, so a GradientTape active at this point records them)."""
-        result = list(self._losses)
+        result = []
+        for layer, regularized in self._loss_sources():
+            result.extend(layer._losses)
+            result.extend(regularizer(variable) for variable, regularizer in regularized)
+        return result
+
+    def _loss_sources(self) -> list:
+        """[(layer, [(variable, regularizer)])] for this layer and every sublayer, depth first:
+        where `losses` finds call losses and penalties. Cached like trainable_weights (fit
+        reads `losses` at every step)."""
+        cache = self.__dict__.get("_loss_sources_cache")
+        if cache is not None and cache[0] == _attribute_version[0] and all(
+            len(c) == n for c, n in cache[2]
+        ):
+            return cache[1]
+        regularized = []
         for variable in self._own_variables():
             meta = variable._layer_meta
             if meta is not None and meta.regularizer is not None:
-                result.append(meta.regularizer(variable))
+                regularized.append((variable, meta.regularizer))
+        sources = [(self, regularized)]
         for sub in self._sublayers():
-            result.extend(sub.losses)
-        return result
+            sources.extend(sub._loss_sources())
+        self.__dict__["_loss_sources_cache"] = (
+            _attribute_version[0], sources, self._tree_containers())
+        return sources
 
     def _clear_losses(self) -> None:
+        if not _losses_added[0]:  # no layer ever called add_loss: nothing to walk
+            return
         self._losses.clear()
         for sub in self._sublayers():
             sub._clear_losses()
