@@ -497,8 +497,10 @@ class Layer:
         return self._call_in_context((x,), kwargs)
 
     def _call_in_context(self, args, kwargs):
-        outer_training = getattr(_context, "training", None)
-        is_entry = not _in_call_context()
+        context = _context
+        depth = getattr(context, "depth", 0)
+        outer_training = getattr(context, "training", None)
+        is_entry = depth == 0
         training = kwargs.get("training")
         if training is None:
             training = outer_training if not is_entry else None
@@ -511,13 +513,13 @@ class Layer:
             kwargs.pop("training", None)
         if is_entry:
             self._clear_losses()
-        _context.depth = getattr(_context, "depth", 0) + 1
-        _context.training = training
+        context.depth = depth + 1
+        context.training = training
         try:
             outputs = self.call(*args, **kwargs)
         finally:
-            _context.depth -= 1
-            _context.training = outer_training
+            context.depth = depth
+            context.training = outer_training
         if self.activity_regularizer is not None:
             for output in nest.flatten(outputs):
                 if isinstance(output, tf.Tensor):
