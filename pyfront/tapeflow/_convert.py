@@ -187,10 +187,15 @@ def binary_operands(x, y):
             return x, y
         if type(y) is float and x._dtype in _FLOAT_C_DTYPES:  # `x * 0.5`
             return x, _C.scalar_float(y, x._dtype)
-        if hasattr(y, "__tf_tensor__"):  # `x @ kernel`, a Variable
-            return x, convert_to_tensor(y.__tf_tensor__())
-    elif type(y) is Tensor and type(x) is float and y._dtype in _FLOAT_C_DTYPES:
-        return _C.scalar_float(x, y._dtype), y
+        read = getattr(type(y), "__tf_tensor__", None)  # a Variable: the common mixed case
+        if read is not None:
+            return x, read(y)
+    elif type(y) is Tensor:
+        if type(x) is float and y._dtype in _FLOAT_C_DTYPES:
+            return _C.scalar_float(x, y._dtype), y
+        read = getattr(type(x), "__tf_tensor__", None)
+        if read is not None:
+            return read(x), y
     x_is_tensor = isinstance(x, Tensor) or hasattr(x, "__tf_tensor__")
     y_is_tensor = isinstance(y, Tensor) or hasattr(y, "__tf_tensor__")
     if x_is_tensor:

@@ -21,6 +21,11 @@ from tapeflow.tensor_shape import TensorShape
 Tensor = _C.Tensor
 
 
+# The entered GradientTapes, innermost last (gradient_tape owns the list). A read while it is empty,
+# the common case outside training, costs one check.
+_entered_tapes: list = []
+
+
 def _read_hook(variable) -> None:
     """Replaced by gradient_tape at import: tells entered tapes about a variable read."""
 
@@ -55,7 +60,8 @@ class Variable:
 
     # -- reading ---------------------------------------------------------------------------
     def __tf_tensor__(self, dtype=None, name=None):
-        _read_hook(self)
+        if _entered_tapes and self._trainable:
+            _read_hook(self)
         return self._value
 
     def value(self):
