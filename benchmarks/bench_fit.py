@@ -1,6 +1,6 @@
 """Training throughput: the book's first MNIST model in `model.fit`, and a tiny model's steps
 per second in `fit` and in an eager custom loop (GradientTape + apply_gradients), beside
-PyTorch eager running the same loops (and TensorFlow/Keras when it is importable).
+PyTorch eager running the same loops (skipped when PyTorch is not installed).
 
 - MNIST-shaped: 784-512(relu)-10(softmax), rmsprop, sparse categorical cross-entropy,
   accuracy, batch 128, on 60000 random rows of 784 floats whose labels a linear teacher
