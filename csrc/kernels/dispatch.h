@@ -3,9 +3,11 @@
 // Contracts (shapes, dtypes, broadcasting) are established by the op before the call.
 #pragma once
 #include "core/tensor.h"
+#include "kernels/cpu/crossentropy.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/index.h"
+#include "kernels/cpu/optimizer.h"
 #include "kernels/cpu/random.h"
 #include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
@@ -59,10 +61,24 @@ inline void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, b
   TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax(in, outer, n, inner, log, out));
 }
 
+// --- fused sparse softmax cross-entropy (kernels/cpu/crossentropy.h) ---
+inline int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
+                                            const Tensor& losses, const Tensor& probs) {
+  if (losses.device().is_cpu()) return cpu::sparse_softmax_cross_entropy(logits, labels, losses, probs);
+  no_backend(losses, "sparse_softmax_cross_entropy");
+}
+inline void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Tensor& labels,
+                                                  const Tensor& grad, const Tensor& out) {
+  TF_BACKEND_CALL(out, "sparse_softmax_cross_entropy_backward",
+                  sparse_softmax_cross_entropy_backward(probs, labels, grad, out));
+}
+
 // --- gemm (kernels/cpu/gemm.h) ---
-// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
-inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
-  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out));
+// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous;
+// the epilogue (bias add, activation) is fused into the write-back.
+inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out,
+                 const cpu::GemmEpilogue& epilogue = {}) {
+  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out, epilogue));
 }
 inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
   TF_BACKEND_CALL(out, "matmul", gemm_reference(a, b, out));
@@ -117,6 +133,14 @@ inline void truncated_normal(const philox::Stream& s, double mean, double stddev
 }
 inline void random_shuffle(const philox::Stream& s, const Tensor& value, const Tensor& out) {
   TF_BACKEND_CALL(out, "random_shuffle", random_shuffle(s, value, out));
+}
+
+// --- fused optimizer updates (kernels/cpu/optimizer.h) ---
+inline void apply_update(const cpu::UpdateRule& rule, const std::vector<Tensor>& variables,
+                         const std::vector<Tensor>& gradients,
+                         const std::vector<std::vector<Tensor>>& slots) {
+  TF_BACKEND_CALL(variables.front(), "apply_update",
+                  apply_update(rule, variables, gradients, slots));
 }
 
 }  // namespace tapeflow::kernels

@@ -35,7 +35,7 @@ import numpy as np
 import tapeflow as tf
 from tapeflow import nest
 from tapeflow.keras import backend, initializers, regularizers
-from tapeflow.keras.layers import symbolic
+from tapeflow.keras.layers import saveable, symbolic
 from tapeflow.keras.layers.input_spec import InputSpec, assert_input_compatibility
 
 _context = threading.local()  # .training: the flag of the outermost call in progress
@@ -45,7 +45,7 @@ def _in_call_context():
     return getattr(_context, "depth", 0) > 0
 
 
-class Layer:
+class Layer(saveable.SaveableLayer):
     """Base class of all layers (and of `keras.Model`).
 
     Args:
@@ -67,8 +67,16 @@ class Layer:
             "_losses",
             "_own_weights",
             "_build_shapes",
+            "_auto_config",
+            "_checked_input",
+            "_epoch_trainable_weights",
         }
     )
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        instance.__dict__["_auto_config"] = saveable.plain_init_arguments(cls, args, kwargs)
+        return instance
 
     def __init__(
         self,
@@ -170,11 +178,18 @@ class Layer:
             layer.trainable = value
 
     def get_config(self) -> dict:
-        """The arguments that recreate this layer with `from_config` (weights excluded)."""
+        """The arguments that recreate this layer with `from_config` (weights excluded).
+
+        A subclass that does not override get_config gets, as in Keras 3, the arguments its
+        `__init__` was called with, when they are all plain values (numbers, strings, None
+        and lists or dicts of them); base entries its `__init__` does not accept are left out.
+        """
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
-        return config
+        if type(self).get_config is not Layer.get_config or type(self).__init__ is Layer.__init__:
+            return config
+        return saveable.with_init_arguments(self, config)
 
     @classmethod
     def from_config(cls, config: dict):
@@ -408,6 +423,10 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
 
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and type(args[0]) is tf.Tensor and self.__dict__.get("built") and (
+            not kwargs or (len(kwargs) == 1 and "training" in kwargs)
+        ):
+            return self._call_on_tensor(args[0], kwargs)
         self._ensure_base_state()
         if not args:
             if "inputs" not in kwargs:
@@ -423,6 +442,22 @@ class Layer:
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         return self._call_in_context(args, kwargs)
+
+    def _call_on_tensor(self, x, kwargs):
+        """The common call of a built layer on one tensor: no nest walks, and the input spec
+        checked once per input shape."""
+        if type(self)._convert_inputs is Layer._convert_inputs:
+            if self._autocast and x.dtype.is_floating and x.dtype.name != self.compute_dtype:
+                x = tf.cast(x, self.compute_dtype)
+        else:
+            x = self._convert_inputs(x)
+        spec = self.input_spec
+        if spec is not None:
+            checked = (id(spec), x._shape, x._dtype)
+            if self.__dict__.get("_checked_input") != checked:
+                assert_input_compatibility(spec, x, self.name)
+                self.__dict__["_checked_input"] = checked  # NOTE: untracked, set directly
+        return self._call_in_context((x,), kwargs)
 
     def _call_in_context(self, args, kwargs):
         outer_training = getattr(_context, "training", None)
