@@ -76,7 +76,8 @@ Tensor from_buffer(const py::buffer& source) {
   Tensor view = Tensor::from_storage(foreign, shape, strides, -lo / info.itemsize, dtype);
   py::gil_scoped_release release;
   kernels::copy(view, out);
-  return ops::place(out);
+  if (!placement_device().is_cpu()) out = ops::place(out);
+  return out;
 }
 
 py::tuple to_tuple(const Dims& d) {
@@ -126,12 +127,14 @@ void init_tensor(py::module_& m) {
   m.def("scalar_float", [](double value, DType dtype) {
     Tensor t = Tensor::empty(Dims{}, dtype);
     TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-    return ops::place(t);
+    if (!placement_device().is_cpu()) t = ops::place(t);
+    return t;
   }, py::arg("value"), py::arg("dtype"));
   m.def("scalar_int", [](int64_t value, DType dtype) {
     Tensor t = Tensor::empty(Dims{}, dtype);
     TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-    return ops::place(t);
+    if (!placement_device().is_cpu()) t = ops::place(t);
+    return t;
   }, py::arg("value"), py::arg("dtype"));
   m.def("allocator_stats", [] {
     const AllocatorStats s = cpu_allocator_stats();

@@ -48,9 +48,11 @@ def parse(spec: str) -> tuple[str, int] | None:
         raise ValueError(f"Expected a device string, got {type(spec).__name__}: {spec!r}")
     match = _SPEC.match(spec.strip())
     if match is None or (match.group(1) is None and match.group(2) is not None):
-        raise ValueError(f"Invalid device specification: {spec!r} (expected something like "
-                         "'/GPU:0', 'GPU:0', '/device:CPU:0' or "
-                         "'/job:localhost/replica:0/task:0/device:GPU:0')")
+        raise ValueError(
+            f"Invalid device specification: {spec!r} (expected something like "
+            "'/GPU:0', 'GPU:0', '/device:CPU:0' or "
+            "'/job:localhost/replica:0/task:0/device:GPU:0')"
+        )
     if match.group(1) is None:
         return None
     index = match.group(2)
@@ -70,7 +72,8 @@ def resolve(spec: str) -> tuple[str, int] | None:
         raise _errors.InvalidArgumentError(
             f"Could not satisfy device specification '{spec}': this process has the CPU:0 and "
             f"{_C.visible_gpu_count()} GPU(s); enable soft placement "
-            "(tf.config.set_soft_device_placement(True)) to fall back to the CPU")
+            "(tf.config.set_soft_device_placement(True)) to fall back to the CPU"
+        )
     return "CPU", 0
 
 
