@@ -409,6 +409,25 @@ def test_gemm_shapes_and_transposes(m, k, n, transpose_a, transpose_b, rng):
 
 @gpu
 @needs_gpu
+def test_tensor_float_32_matmul_is_opt_in(rng):
+    a = rng.normal(size=(300, 600)).astype(np.float32)
+    b = rng.normal(size=(600, 500)).astype(np.float32)
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
+    float32_error = np.abs(_both(tf.matmul, a, b)[0] - exact).max()
+    tf.config.experimental.enable_tensor_float_32_execution(True)
+    try:
+        tf32_error = np.abs(_both(tf.matmul, a, b)[0] - exact).max()
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+    # TF32 keeps 10 mantissa bits of each input: an error of about 2^-11 * sqrt(K) per output
+    # (0.017 here), far above float32's, which shows the tensor-core path ran.
+    assert tf32_error < 0.25
+    assert tf32_error > 20 * float32_error
+
+
+@gpu
+@needs_gpu
 def test_gemm_batched_broadcast_and_integers(rng):
     a = rng.normal(size=(3, 1, 40, 30)).astype(np.float32)
     b = rng.normal(size=(4, 30, 20)).astype(np.float32)

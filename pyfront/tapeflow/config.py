@@ -131,7 +131,25 @@ def _get_memory_growth(device) -> bool:
     return True
 
 
+_tf32 = {"enabled": False}
+
+
+def _enable_tensor_float_32_execution(enabled: bool) -> None:
+    """TensorFloat-32 tensor cores for large float32 matmuls on the GPU: inputs rounded to 10
+    mantissa bits, products summed in float32. Off by default: tapeflow keeps float32 results
+    exact unless asked (TensorFlow turns it on by default)."""
+    _tf32["enabled"] = bool(enabled)
+    if _C.built_with_cuda:
+        _C.set_tf32_enabled(bool(enabled))
+
+
+def _tensor_float_32_execution_enabled() -> bool:
+    return _tf32["enabled"]
+
+
 experimental = SimpleNamespace(
+    enable_tensor_float_32_execution=_enable_tensor_float_32_execution,
+    tensor_float_32_execution_enabled=_tensor_float_32_execution_enabled,
     get_memory_info=_get_memory_info,
     reset_memory_stats=_reset_memory_stats,
     get_device_details=_get_device_details,

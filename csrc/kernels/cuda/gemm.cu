@@ -10,6 +10,12 @@
 // Transposes are strided views: when a slice is loaded, consecutive threads walk whichever of
 // its two dimensions has unit stride in global memory, so both a and a^T load coalesced. The
 // shared arrays are padded by kPad words so that the k-fastest walk stores without conflicts.
+//
+// gemm_tf32_kernel (float32, only when TensorFloat-32 is enabled, as TF's
+// enable_tensor_float_32_execution): the same staging with the values rounded to TF32, then
+// tensor cores (WMMA m16n16k8) accumulate in float32; each of the 8 warps owns a 64 x 32 block.
+#include <mma.h>
+
 #include <type_traits>
 
 #include "core/cuda/runtime.h"
@@ -138,6 +144,94 @@ void launch_tiled(const GemmArgs<T>& g, int device) {
   TF_CUDA_CHECK_LAUNCH("gemm_tiled_kernel");
 }
 
+constexpr int kTf32Tile = 128, kTf32Step = 16, kTf32Warps = 8;
+constexpr int64_t kTf32MinMacs = int64_t(1) << 24;  // below, the float32 kernel is as fast
+
+__global__ void __launch_bounds__(kTf32Warps * kWarp) gemm_tf32_kernel(GemmArgs<float> g) {
+  using namespace nvcuda;
+  constexpr int BM = kTf32Tile, BN = kTf32Tile, BK = kTf32Step, kThreads = kTf32Warps * kWarp;
+  __shared__ __align__(32) float a_tile[BM][BK + kPad];  // row-major, as matrix_a wants it
+  __shared__ __align__(32) float b_tile[BK][BN + kPad];
+  __shared__ __align__(32) float staging[kTf32Warps][16 * 16];  // one fragment per warp
+  const int tid = threadIdx.x, warp = tid / kWarp, lane = tid % kWarp;
+  const int warp_row = (warp / 4) * 64, warp_col = (warp % 4) * 32;  // 2 x 4 warps
+  const int64_t row0 = int64_t(blockIdx.x) * BM, col0 = int64_t(blockIdx.y) * BN;
+  const bool a_k_fastest = g.a_col == 1, b_n_fastest = g.b_col == 1;
+  for (int64_t z = blockIdx.z; z < g.batch.count; z += gridDim.z) {
+    int64_t a_off, b_off;
+    g.batch.offsets(z, a_off, b_off);
+    const float* a = g.a + a_off;
+    const float* b = g.b + b_off;
+    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+#pragma unroll
+      for (int j = 0; j < 2; ++j) wmma::fill_fragment(acc[i][j], 0.0f);
+
+    for (int64_t k0 = 0; k0 < g.k; k0 += BK) {
+#pragma unroll
+      for (int e = tid; e < BM * BK; e += kThreads) {
+        const int i = a_k_fastest ? e / BK : e % BM, p = a_k_fastest ? e % BK : e / BM;
+        const int64_t gi = row0 + i, gp = k0 + p;
+        a_tile[i][p] = wmma::__float_to_tf32(gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col]
+                                                                   : 0.0f);
+      }
+#pragma unroll
+      for (int e = tid; e < BK * BN; e += kThreads) {
+        const int j = b_n_fastest ? e % BN : e / BK, p = b_n_fastest ? e / BN : e % BK;
+        const int64_t gp = k0 + p, gj = col0 + j;
+        b_tile[p][j] = wmma::__float_to_tf32(gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col]
+                                                                  : 0.0f);
+      }
+      __syncthreads();
+#pragma unroll
+      for (int kk = 0; kk < BK; kk += 8) {
+        wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[4];
+        wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[2];
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+          wmma::load_matrix_sync(af[i], &a_tile[warp_row + i * 16][kk], BK + kPad);
+#pragma unroll
+        for (int j = 0; j < 2; ++j)
+          wmma::load_matrix_sync(bf[j], &b_tile[kk][warp_col + j * 16], BN + kPad);
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+#pragma unroll
+          for (int j = 0; j < 2; ++j) wmma::mma_sync(acc[i][j], af[i], bf[j], acc[i][j]);
+      }
+      __syncthreads();  // the tiles are overwritten next step
+    }
+
+    // Fragments go through shared memory, so that edges are cut element by element.
+    float* c = g.c + z * g.m * g.n;
+    float* stage = staging[warp];
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+#pragma unroll
+      for (int j = 0; j < 2; ++j) {
+        wmma::store_matrix_sync(stage, acc[i][j], 16, wmma::mem_row_major);
+        __syncwarp();
+        for (int e = lane; e < 256; e += kWarp) {
+          const int64_t gi = row0 + warp_row + i * 16 + e / 16;
+          const int64_t gj = col0 + warp_col + j * 16 + e % 16;
+          if (gi < g.m && gj < g.n) c[gi * g.n + gj] = stage[e];
+        }
+        __syncwarp();  // the next fragment reuses the staging area
+      }
+    }
+  }
+}
+
+void launch_tf32(const GemmArgs<float>& g, int device) {
+  const dim3 grid(unsigned((g.m + kTf32Tile - 1) / kTf32Tile),
+                  unsigned((g.n + kTf32Tile - 1) / kTf32Tile),
+                  unsigned(std::min<int64_t>(g.batch.count, 65535)));
+  TF_CHECK(grid.y <= 65535, InvalidArgumentError, "matmul: ", g.n,
+           " columns are too many for one launch");
+  gemm_tf32_kernel<<<grid, kTf32Warps * kWarp, 0, stream(device)>>>(g);
+  TF_CUDA_CHECK_LAUNCH("gemm_tf32_kernel");
+}
+
 // Accumulators of the reference: float32 in double; integers wrap (summed unsigned).
 template <class T>
 using ReferenceAcc =
@@ -184,6 +278,8 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
   switch (out.dtype()) {
     case DType::Float32: {
       const GemmArgs<float> g = gemm_args<float>(a, b, out);
+      if (tf32_enabled() && g.m * g.n * g.k * g.batch.count >= kTf32MinMacs)
+        return launch_tf32(g, device);
       const int64_t big_tiles = ((g.m + 127) / 128) * ((g.n + 127) / 128) * g.batch.count;
       if (big_tiles >= multiprocessors(device))
         launch_tiled<float, 128, 128, 8, 8, 8>(g, device);
