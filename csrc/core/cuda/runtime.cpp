@@ -55,7 +55,18 @@ int device_count() {
       cudaGetLastError();
       return 0;
     }
-    return std::min(n, kMaxDevices);
+    // The kernels are built for compute capability 8.0 and up: count devices until the first
+    // older one (CUDA_VISIBLE_DEVICES can reorder them).
+    int usable = 0;
+    for (int major = 0; usable < std::min(n, kMaxDevices); ++usable) {
+      if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, usable) !=
+              cudaSuccess ||
+          major < kMinComputeMajor) {
+        cudaGetLastError();
+        break;
+      }
+    }
+    return usable;
   }();
   return count;
 }

@@ -16,9 +16,10 @@
 namespace tapeflow::cuda {
 
 constexpr int kMaxDevices = 64;
+constexpr int kMinComputeMajor = 8;  // the oldest GPUs the kernels are built for (sm_80)
 
-// GPUs the runtime can see (at most kMaxDevices): 0 without a driver or a device (never
-// raises). Cached.
+// GPUs tapeflow can use (at most kMaxDevices): those the runtime sees, up to the first one
+// older than compute capability 8.0; 0 without a driver or a device (never raises). Cached.
 int device_count();
 
 struct DeviceProperties {
