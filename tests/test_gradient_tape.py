@@ -97,6 +97,37 @@ def test_sources_keep_their_structure():
     assert isinstance(grads["rest"][1], tuple) and float(grads["rest"][1][0]) == 2.0
 
 
+def test_a_variable_assigned_under_the_tape_gets_the_sum_over_the_values_read():
+    v, w = tf.Variable(2.0), tf.Variable(5.0)
+    with tf.GradientTape() as tape:
+        y = v * v  # reads the value 2
+        v.assign(10.0)  # copy-on-write: the tape keeps the 2
+        z = y + v * 3.0 + w * v  # reads the value 10 (twice: watched once)
+    gv, gw = tape.gradient(z, (v, w))
+    assert float(gv) == 2 * 2.0 + 3.0 + 5.0
+    assert float(gw) == 10.0
+    assert tape.watched_variables() == (v, w)
+
+
+def test_several_values_of_a_variable_keep_nested_and_zero_structure():
+    v, unused = tf.Variable(1.0), tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        y = v * 4.0
+        v.assign_add(1.0)
+        y = y + v * v
+    grads = tape.gradient(y, {"b": [unused], "a": (v,)}, unconnected_gradients="zero")
+    assert float(grads["a"][0]) == 4.0 + 2 * 2.0
+    np.testing.assert_array_equal(grads["b"][0].numpy(), [0.0, 0.0])
+
+
+def test_unknown_unconnected_gradients_value_raises():
+    x = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        y = x * x
+    with pytest.raises(ValueError):
+        tape.gradient(y, x, unconnected_gradients="zeros")
+
+
 def test_list_of_targets_gives_gradient_of_the_sum():
     x = tf.Variable(3.0)
     with tf.GradientTape() as tape:

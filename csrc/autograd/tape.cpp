@@ -10,59 +10,96 @@ namespace tapeflow::autograd {
 namespace {
 
 thread_local std::vector<std::shared_ptr<Tape>> entered_tapes;
-thread_local bool recording_paused = false;
-
-TensorMeta meta_of(const Tensor& t) { return TensorMeta{t.id(), t.shape(), t.dtype()}; }
+thread_local size_t num_entered = 0;  // entered_tapes.size(), readable without a TLS guard
 
 }  // namespace
+
+std::vector<Tensor> Node::backward(const std::vector<Tensor>&, const std::vector<bool>&) const {
+  throw LookupError(str_cat("No gradient defined for operation '", op_, "'"));
+}
 
 void Tape::watch(const Tensor& t) {
   if (is_floating(t.dtype())) watched_.insert(t.id());
 }
 
+bool Tape::watches_any(TensorList tensors) const {
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (watched_.contains(tensors[i].id())) return true;
+  return false;
+}
+
 void Tape::reset() {
   watched_.clear();
-  nodes_.clear();
+  entries_.clear();
+  metas_.clear();
+  dims_.clear();
   consumed_ = false;
 }
 
-void push_tape(const std::shared_ptr<Tape>& tape) { entered_tapes.push_back(tape); }
+Tape::TensorMeta Tape::meta_of(const Tensor& t) {
+  const TensorMeta meta{t.id(), dims_.size(), uint8_t(t.rank()), t.dtype()};
+  dims_.insert(dims_.end(), t.shape().begin(), t.shape().end());
+  return meta;
+}
+
+Dims Tape::shape_of(const TensorMeta& m) const {
+  Dims shape = Dims::filled(m.rank, 0);
+  std::copy_n(dims_.begin() + m.first_dim, m.rank, shape.begin());
+  return shape;
+}
+
+void Tape::append(std::shared_ptr<const Node> node, TensorList inputs, TensorList outputs) {
+  if (entries_.capacity() == 0) {  // room for a small model's step without regrowing
+    entries_.reserve(64);
+    metas_.reserve(192);
+    dims_.reserve(384);
+  }
+  entries_.push_back(
+      Entry{std::move(node), metas_.size(), uint32_t(inputs.size()), uint32_t(outputs.size())});
+  for (size_t i = 0; i < inputs.size(); ++i) metas_.push_back(meta_of(inputs[i]));
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    metas_.push_back(meta_of(outputs[i]));
+    watch(outputs[i]);
+  }
+}
+
+void push_tape(const std::shared_ptr<Tape>& tape) {
+  entered_tapes.push_back(tape);
+  num_entered = entered_tapes.size();
+}
 
 void pop_tape(const std::shared_ptr<Tape>& tape) {
   auto it = std::find(entered_tapes.rbegin(), entered_tapes.rend(), tape);
   if (it != entered_tapes.rend()) entered_tapes.erase(std::next(it).base());
+  num_entered = entered_tapes.size();
 }
 
 bool any_tape_recording() {
-  if (entered_tapes.empty() || recording_paused) return false;
+  if (num_entered == 0) return false;
   for (const auto& tape : entered_tapes)
     if (tape->recording()) return true;
   return false;
 }
 
-void record(const char* op, const std::vector<Tensor>& inputs,
-            const std::vector<Tensor>& outputs, BackwardFn backward) {
-  if (recording_paused) return;
-  std::shared_ptr<Node> node;  // built once, shared by every tape that records the op
-  for (const auto& tape : entered_tapes) {
-    if (!tape->recording()) continue;
-    const bool watched = std::any_of(inputs.begin(), inputs.end(),
-                                     [&](const Tensor& t) { return tape->watches(t.id()); });
-    if (!watched) continue;
-    if (!node) {
-      node = std::make_shared<Node>();
-      node->op = op;
-      for (const Tensor& t : inputs) node->inputs.push_back(meta_of(t));
-      for (const Tensor& t : outputs) node->outputs.push_back(meta_of(t));
-      node->backward = backward;
-    }
-    tape->nodes_.push_back(node);
-    for (const Tensor& t : outputs) tape->watch(t);
-  }
+namespace detail {
+
+bool some_tape_wants(TensorList inputs) {
+  for (const auto& tape : entered_tapes)
+    if (tape->recording() && tape->watches_any(inputs)) return true;
+  return false;
 }
 
-NoRecordScope::NoRecordScope() : previous_(recording_paused) { recording_paused = true; }
-NoRecordScope::~NoRecordScope() { recording_paused = previous_; }
+void append_to_tapes(std::shared_ptr<const Node> node, TensorList inputs, TensorList outputs) {
+  Tape* last = nullptr;  // the innermost recording tape gets `node` itself, the others copies
+  for (const auto& tape : entered_tapes) {
+    if (!tape->recording() || !tape->watches_any(inputs)) continue;
+    if (last) last->append(node, inputs, outputs);
+    last = tape.get();
+  }
+  if (last) last->append(std::move(node), inputs, outputs);
+}
+
+}  // namespace detail
 
 std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
                                    const std::vector<Tensor>& sources,
@@ -72,25 +109,29 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
         "A non-persistent GradientTape can only be used to compute one set of gradients (or "
         "jacobians)");
   TF_CHECK_ARG(output_gradients.empty() || output_gradients.size() == targets.size(),
-               "gradient: got ", output_gradients.size(), " output_gradients for ",
-               targets.size(), " targets");
+               "gradient: got ", output_gradients.size(), " output_gradients for ", targets.size(),
+               " targets");
 
   // Only the part of the graph between the sources and the targets is differentiated.
-  std::unordered_set<uint64_t> depends_on_source;
+  IdSet depends_on_source;
   for (const Tensor& s : sources)
     if (is_floating(s.dtype())) depends_on_source.insert(s.id());
-  const size_t num_nodes = nodes_.size();  // nodes recorded from here on are not replayed
-  for (size_t k = 0; k < num_nodes; ++k) {
-    const Node& node = *nodes_[k];
-    const bool reached = std::any_of(node.inputs.begin(), node.inputs.end(), [&](auto& m) {
-      return depends_on_source.count(m.id) != 0;
+  const size_t num_entries = entries_.size();  // ops recorded from here on are not replayed
+  for (size_t k = 0; k < num_entries; ++k) {
+    const Entry& e = entries_[k];
+    const TensorMeta* metas = &metas_[e.first];
+    const bool reached = std::any_of(metas, metas + e.num_inputs, [&](const TensorMeta& m) {
+      return depends_on_source.contains(m.id);
     });
     if (reached)
-      for (const auto& m : node.outputs) depends_on_source.insert(m.id);
+      for (uint32_t o = 0; o < e.num_outputs; ++o)
+        depends_on_source.insert(metas[e.num_inputs + o].id);
   }
 
   // A non-persistent tape is consumed by this call and must not record its own backward
   // pass; a persistent one, called inside its own context, records it (as TensorFlow does).
+  // NOTE: entries_ and metas_ then grow during the loop below, so it holds no references
+  // into them across a backward() call.
   const bool was_recording = recording_;
   if (!persistent_) recording_ = false;
   struct Restore {
@@ -99,14 +140,10 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
     ~Restore() { tape->recording_ = value; }
   } restore{this, was_recording};
 
-  std::unordered_map<uint64_t, Tensor> grads;
+  IdMap<Tensor> grads;  // tensor id -> gradient accumulated so far
   auto accumulate = [&](uint64_t id, const Tensor& g) {
-    auto it = grads.find(id);
-    if (it == grads.end()) {
-      grads.emplace(id, g);
-    } else {
-      it->second = ops::add_gradients(it->second, g);
-    }
+    Tensor& total = grads.insert(id);
+    total = total.defined() ? ops::add_gradients(total, g) : g;
   };
 
   for (size_t i = 0; i < targets.size(); ++i) {
@@ -117,42 +154,42 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
                       : output_gradients[i];
     TF_CHECK_ARG(seed.shape() == target.shape() && seed.dtype() == target.dtype(),
                  "gradient: output_gradients[", i, "] has shape ", shape_str(seed.shape()),
-                 " and dtype ", dtype_name(seed.dtype()), ", expected ",
-                 shape_str(target.shape()), " and ", dtype_name(target.dtype()));
+                 " and dtype ", dtype_name(seed.dtype()), ", expected ", shape_str(target.shape()),
+                 " and ", dtype_name(target.dtype()));
     accumulate(target.id(), seed);
   }
 
-  for (size_t k = num_nodes; k-- > 0;) {
-    const std::shared_ptr<Node> node = nodes_[k];
+  std::vector<bool> needs;  // reused across ops
+  std::vector<Tensor> grad_outputs;
+  for (size_t k = num_entries; k-- > 0;) {
+    const Entry e = entries_[k];  // a copy: entries_ may grow while backward() runs
     bool has_output_grad = false;
-    for (const auto& m : node->outputs) has_output_grad |= grads.count(m.id) != 0;
+    for (uint32_t o = 0; o < e.num_outputs; ++o)
+      has_output_grad |= grads.contains(metas_[e.first + e.num_inputs + o].id);
     if (!has_output_grad) continue;
-    std::vector<bool> needs(node->inputs.size());
+    needs.assign(e.num_inputs, false);
     bool any_needed = false;
-    for (size_t i = 0; i < node->inputs.size(); ++i) {
-      const TensorMeta& m = node->inputs[i];
-      needs[i] = is_floating(m.dtype) && depends_on_source.count(m.id) != 0;
+    for (uint32_t i = 0; i < e.num_inputs; ++i) {
+      const TensorMeta& m = metas_[e.first + i];
+      needs[i] = is_floating(m.dtype) && depends_on_source.contains(m.id);
       any_needed |= needs[i];
     }
     if (!any_needed) continue;
-    TF_CHECK(node->backward != nullptr, LookupError, "No gradient defined for operation '",
-             node->op, "'");
-    std::vector<Tensor> grad_outputs;
-    grad_outputs.reserve(node->outputs.size());
-    for (const auto& m : node->outputs) {
-      auto it = grads.find(m.id);
-      grad_outputs.push_back(it != grads.end() ? it->second
-                                               : ops::zeros_gradient(m.shape, m.dtype));
+    grad_outputs.clear();
+    for (uint32_t o = 0; o < e.num_outputs; ++o) {
+      const TensorMeta m = metas_[e.first + e.num_inputs + o];
+      const Tensor* g = grads.find(m.id);
+      grad_outputs.push_back(g ? *g : ops::zeros_gradient(shape_of(m), m.dtype));
     }
-    const std::vector<Tensor> input_grads = node->backward(grad_outputs, needs);
-    TF_CHECK(input_grads.size() == node->inputs.size(), InternalError, "gradient of '",
-             node->op, "' returned ", input_grads.size(), " gradients for ",
-             node->inputs.size(), " inputs");
-    for (size_t i = 0; i < input_grads.size(); ++i) {
+    const std::vector<Tensor> input_grads = e.node->backward(grad_outputs, needs);
+    TF_CHECK(input_grads.size() == e.num_inputs, InternalError, "gradient of '", e.node->op(),
+             "' returned ", input_grads.size(), " gradients for ", e.num_inputs, " inputs");
+    for (uint32_t i = 0; i < e.num_inputs; ++i) {
       if (!needs[i] || !input_grads[i].defined()) continue;
-      const TensorMeta& m = node->inputs[i];
+      const TensorMeta m = metas_[e.first + i];  // a copy, as metas_ may grow
       Tensor g = input_grads[i];
-      if (g.shape() != m.shape) g = ops::sum_to_shape(g, m.shape);  // undo broadcasting
+      const Dims shape = shape_of(m);
+      if (g.shape() != shape) g = ops::sum_to_shape(g, shape);  // undo broadcasting
       if (g.dtype() != m.dtype) g = ops::cast(g, m.dtype);
       accumulate(m.id, g);
     }
@@ -161,12 +198,11 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
   std::vector<Tensor> result;
   result.reserve(sources.size());
   for (const Tensor& s : sources) {
-    auto it = grads.find(s.id());
-    result.push_back(it != grads.end() && is_floating(s.dtype()) ? it->second : Tensor());
+    const Tensor* g = is_floating(s.dtype()) ? grads.find(s.id()) : nullptr;
+    result.push_back(g ? *g : Tensor());
   }
   if (!persistent_ && !keep) {
-    nodes_.clear();
-    watched_.clear();
+    reset();
     consumed_ = true;
   }
   return result;

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_C, m) {
   init_autograd(m);
   init_variable(m);
   init_device(m);
+  init_optimizer(m);
 }

@@ -9,15 +9,18 @@
 // (an op that forgot to co-locate them) instead of handing a kernel a foreign pointer.
 #pragma once
 #include "core/tensor.h"
+#include "kernels/cpu/crossentropy.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/index.h"
+#include "kernels/cpu/optimizer.h"
 #include "kernels/cpu/random.h"
 #include "kernels/cpu/reduce.h"
 #include "kernels/scalar_ops.h"
 
 #ifdef TAPEFLOW_HAS_CUDA
 #include "core/cuda/runtime.h"
+#include "kernels/cuda/crossentropy.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/gemm.h"
 #include "kernels/cuda/index.h"
@@ -127,6 +130,20 @@ inline void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, b
   TF_BACKEND_CALL(out, log ? "log_softmax" : "softmax", softmax(in, outer, n, inner, log, out));
 }
 
+// --- fused sparse softmax cross-entropy (kernels/cpu/crossentropy.h) ---
+inline int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
+                                            const Tensor& losses, const Tensor& probs) {
+  check_colocated("sparse_softmax_cross_entropy", losses, logits, labels, probs);
+  TF_BACKEND_RETURN(losses, "sparse_softmax_cross_entropy",
+                    sparse_softmax_cross_entropy(logits, labels, losses, probs));
+}
+inline void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Tensor& labels,
+                                                  const Tensor& grad, const Tensor& out) {
+  check_colocated("sparse_softmax_cross_entropy_backward", out, probs, labels, grad);
+  TF_BACKEND_CALL(out, "sparse_softmax_cross_entropy_backward",
+                  sparse_softmax_cross_entropy_backward(probs, labels, grad, out));
+}
+
 // --- gemm (kernels/cpu/gemm.h) ---
 // out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
 inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
@@ -194,6 +211,17 @@ inline void truncated_normal(const philox::Stream& s, double mean, double stddev
 inline void random_shuffle(const philox::Stream& s, const Tensor& value, const Tensor& out) {
   check_colocated("random_shuffle", out, value);
   TF_BACKEND_CALL(out, "random_shuffle", random_shuffle(s, value, out));
+}
+
+// --- fused optimizer updates (kernels/cpu/optimizer.h) ---
+// CPU only for now: on a GPU, Keras optimizers take their composite update_step
+// (keras/optimizers/_fused.py), built from ops that every backend has.
+inline void apply_update(const cpu::UpdateRule& rule, const std::vector<Tensor>& variables,
+                         const std::vector<Tensor>& gradients,
+                         const std::vector<std::vector<Tensor>>& slots) {
+  if (variables.front().device().is_cpu())
+    return cpu::apply_update(rule, variables, gradients, slots);
+  no_backend(variables.front(), "apply_update");
 }
 
 }  // namespace tapeflow::kernels

@@ -22,32 +22,44 @@ Tensor zeros_like_grad(const Tensor& like) {
 }
 
 // Gradients in the broadcast (output) shape; the engine sums them back to each input's shape.
+// Only the gradients asked for (need_a, need_b) are computed.
 //   add: (g, g)   sub: (g, -g)   mul: (g*b, g*a)   div: (g/b, -g*out/b)
 //   pow: (g*b*a^(b-1), g*out*log(a) where a > 0 else 0)
 //   maximum/minimum: the whole gradient goes to a where a wins or ties (TF's rule)
 std::vector<Tensor> binary_gradient(BinaryOp op, const Tensor& a, const Tensor& b,
-                                    const Tensor& out, const Tensor& g) {
+                                    const Tensor& out, const Tensor& g, bool need_a,
+                                    bool need_b) {
+  auto when = [](bool needed, auto make) { return needed ? make() : Tensor(); };
   switch (op) {
     case BinaryOp::Add: return {g, g};
-    case BinaryOp::Sub: return {g, neg(g)};
-    case BinaryOp::Mul: return {mul(g, b), mul(g, a)};
-    case BinaryOp::Div: return {div(g, b), neg(div(mul(g, out), b))};
-    case BinaryOp::Pow: {
-      const Tensor da = mul(mul(g, b), binary(BinaryOp::Pow, a, sub(b, constant_like(1, b))));
-      const Tensor positive = binary(BinaryOp::Greater, a, constant_like(0, a));
-      const Tensor safe_a = where(positive, a, constant_like(1, a));
-      const Tensor log_a = where(positive, unary(UnaryOp::Log, safe_a), constant_like(0, a));
-      return {da, mul(mul(g, out), log_a)};
-    }
+    case BinaryOp::Sub: return {g, when(need_b, [&] { return neg(g); })};
+    case BinaryOp::Mul:
+      return {when(need_a, [&] { return mul(g, b); }), when(need_b, [&] { return mul(g, a); })};
+    case BinaryOp::Div:
+      return {when(need_a, [&] { return div(g, b); }),
+              when(need_b, [&] { return neg(div(mul(g, out), b)); })};
+    case BinaryOp::Pow:
+      return {when(need_a,
+                   [&] {
+                     return mul(mul(g, b), binary(BinaryOp::Pow, a, sub(b, constant_like(1, b))));
+                   }),
+              when(need_b, [&] {
+                const Tensor positive = binary(BinaryOp::Greater, a, constant_like(0, a));
+                const Tensor safe_a = where(positive, a, constant_like(1, a));
+                const Tensor log_a =
+                    where(positive, unary(UnaryOp::Log, safe_a), constant_like(0, a));
+                return mul(mul(g, out), log_a);
+              })};
     case BinaryOp::Maximum:
     case BinaryOp::Minimum: {
       const Tensor a_wins = binary(op == BinaryOp::Maximum ? BinaryOp::GreaterEqual
                                                            : BinaryOp::LessEqual, a, b);
       const Tensor zero = constant_like(0, g);
-      return {where(a_wins, g, zero), where(a_wins, zero, g)};
+      return {when(need_a, [&] { return where(a_wins, g, zero); }),
+              when(need_b, [&] { return where(a_wins, zero, g); })};
     }
     case BinaryOp::Mod:  // a - floor(a/b)*b: (g, -g*floor(a/b))
-      return {g, neg(mul(g, binary(BinaryOp::FloorDiv, a, b)))};
+      return {g, when(need_b, [&] { return neg(mul(g, binary(BinaryOp::FloorDiv, a, b))); })};
     default:  // floordiv is piecewise constant: no gradient, as in TF
       return {Tensor(), Tensor()};
   }
@@ -113,8 +125,8 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (out.numel() > 0)
     kernels::binary(op, broadcast_view(a, shape), broadcast_view(b, shape), out);
   if (is_floating(out.dtype())) {
-    TF_RECORD(name, {a, b}, {out}, [op, a, b, out](const auto& g, const auto&) {
-      return binary_gradient(op, a, b, out, g[0]);
+    TF_RECORD(name, {a, b}, {out}, [op, a, b, out](const auto& g, const auto& needs) {
+      return binary_gradient(op, a, b, out, g[0], needs[0], needs[1]);
     });
   }
   return out;

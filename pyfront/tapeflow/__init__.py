@@ -18,6 +18,7 @@ from tapeflow.variables import Variable
 Tensor = _C.Tensor
 
 from tapeflow import config, experimental, linalg, math, nn, random
+from tapeflow.function import function
 from tapeflow.gradient_tape import GradientTape, UnconnectedGradients, stop_gradient
 from tapeflow.ops import creation as _creation_ops
 from tapeflow.ops import elementwise as _elementwise_ops
@@ -33,3 +34,16 @@ from tapeflow.ops.reduce import *  # noqa: F403
 from tapeflow.ops.shape import *  # noqa: F403
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # tf.keras and tf.data are imported on first use, so `import tapeflow` stays fast.
+    if name == "keras":
+        import tapeflow.keras as keras
+
+        return keras
+    if name == "data":
+        import tapeflow.data as data
+
+        return data
+    raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

@@ -46,8 +46,13 @@ def _check_requested(tensor, dtype):
     return tensor
 
 
+_FLOAT_C_DTYPES = (_C.DType.float32, _C.DType.float64)
+
+
 def scalar(value, dtype: _dtypes.DType):
     """A 0-d tensor of `dtype` from a Python number, checking that the value fits the dtype."""
+    if type(value) is float and dtype._c in _FLOAT_C_DTYPES:  # the hot path: `x * 0.5`
+        return _C.scalar_float(value, dtype._c)
     if isinstance(value, bool) or isinstance(value, np.bool_):
         if not dtype.is_bool:
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
@@ -169,8 +174,20 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 def binary_operands(x, y):
     """Converts the operands of a binary op: a Python or NumPy value on either side takes the
     dtype of the tensor on the other side (TensorFlow's rule for `x + 1.5`)."""
-    if type(x) is Tensor and type(y) is Tensor:
-        return x, y
+    if type(x) is Tensor:
+        if type(y) is Tensor:
+            return x, y
+        if type(y) is float and x._dtype in _FLOAT_C_DTYPES:  # `x * 0.5`
+            return x, _C.scalar_float(y, x._dtype)
+        read = getattr(type(y), "__tf_tensor__", None)  # a Variable: the common mixed case
+        if read is not None:
+            return x, read(y)
+    elif type(y) is Tensor:
+        if type(x) is float and y._dtype in _FLOAT_C_DTYPES:
+            return _C.scalar_float(x, y._dtype), y
+        read = getattr(type(x), "__tf_tensor__", None)
+        if read is not None:
+            return read(x), y
     x_is_tensor = isinstance(x, Tensor) or hasattr(x, "__tf_tensor__")
     y_is_tensor = isinstance(y, Tensor) or hasattr(y, "__tf_tensor__")
     if x_is_tensor:

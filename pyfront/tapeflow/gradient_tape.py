@@ -13,7 +13,11 @@ from tapeflow._convert import convert_to_tensor
 
 Tensor = _C.Tensor
 
-_entered: list[GradientTape] = []  # innermost last, mirrors the C++ thread-local stack
+# The entered tapes, innermost last (mirrors the C++ thread-local stack). The list object is
+# shared with variables.py, whose reads check it before calling the hook.
+_entered: list[GradientTape] = variables._entered_tapes
+
+_NESTS = (list, tuple, dict)
 
 
 class UnconnectedGradients(enum.Enum):
@@ -21,11 +25,56 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
+_NONE = UnconnectedGradients.NONE
+
+
+def _zero_unconnected(mode) -> bool:
+    if isinstance(mode, enum.Enum):
+        mode = mode.value
+    return UnconnectedGradients(mode) is UnconnectedGradients.ZERO
+
+
+def _is_flat(structure) -> bool:
+    """A plain list or tuple of leaves: nest's general (slower) walk is not needed."""
+    if type(structure) is not list and type(structure) is not tuple:
+        return False
+    for item in structure:
+        if isinstance(item, _NESTS):
+            return False
+    return True
+
+
+def _flatten(structure) -> list:
+    if not isinstance(structure, _NESTS):
+        return [structure]
+    return list(structure) if _is_flat(structure) else nest.flatten(structure)
+
+
+def _pack_as(structure, flat: list):
+    if not isinstance(structure, _NESTS):
+        return flat[0]
+    if _is_flat(structure):
+        return flat if type(structure) is list else tuple(flat)
+    return nest.pack_sequence_as(structure, flat)
+
+
+def _sum_groups(grads: list, counts: list) -> list:
+    """Adds up consecutive runs of `counts` gradients (None where nothing flowed)."""
+    sums, position = [], 0
+    for count in counts:
+        parts = [g for g in grads[position:position + count] if g is not None]
+        position += count
+        total = parts[0] if parts else None
+        for part in parts[1:]:
+            total = total + part
+        sums.append(total)
+    return sums
+
+
 def _on_variable_read(variable) -> None:
-    if not variable._trainable:
-        return
+    """A trainable variable was read while some tape is entered."""
     for tape in _entered:
-        if tape._watch_accessed_variables and tape._tape.recording:
+        if tape._watch_accessed_variables and tape._recording:
             tape._watch_variable(variable)
 
 
@@ -47,10 +96,11 @@ class GradientTape:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._tape = _C.Tape(self._persistent)
-        self._variables: dict[int, variables.Variable] = {}
-        # Every value of each variable read under this tape (an assign inside the tape makes
-        # a new value); the gradient for a variable is the sum over them.
-        self._variable_reads: dict[int, dict[int, Tensor]] = {}
+        # id(variable) -> [variable, value read, ...]: every value of each variable read under
+        # this tape (an assign inside the tape makes a new value); the gradient for a variable
+        # is the sum over them.
+        self._variables: dict[int, list] = {}
+        self._recording = True  # mirrors self._tape.recording, read on every variable access
         self._inside = False
 
     def __enter__(self) -> GradientTape:
@@ -64,18 +114,28 @@ class GradientTape:
     def __exit__(self, *exc) -> None:
         self._inside = False
         self._tape.pop()
-        if self in _entered:
+        if _entered and _entered[-1] is self:
+            _entered.pop()
+        elif self in _entered:
             _entered.remove(self)
 
     # -- what is watched ---------------------------------------------------------------------
     def _watch_variable(self, variable) -> None:
-        self._variables.setdefault(id(variable), variable)
+        entry = self._variables.get(id(variable))
         value = variable._value
-        self._variable_reads.setdefault(id(variable), {})[value._id] = value
+        if entry is None:
+            self._variables[id(variable)] = [variable, value]
+        elif entry[-1] is value or any(read is value for read in entry[1:]):
+            return
+        else:
+            entry.append(value)
         self._tape.watch(value)
 
     def watch(self, tensor) -> None:
         """Watches a tensor, a Variable, or any nest of them."""
+        if type(tensor) is Tensor:
+            self._tape.watch(tensor)
+            return
         for item in nest.flatten(tensor):
             if isinstance(item, variables.Variable):
                 self._watch_variable(item)
@@ -86,33 +146,49 @@ class GradientTape:
                                  "not tf.Tensor or tf.Variable")
 
     def watched_variables(self) -> tuple:
-        return tuple(self._variables.values())
+        return tuple(entry[0] for entry in self._variables.values())
 
     @contextlib.contextmanager
     def stop_recording(self):
         """Ops run inside this block are not recorded."""
         if not self._inside:
             raise ValueError("stop_recording() is only valid while the tape is recording")
-        previous = self._tape.recording
-        self._tape.recording = False
+        previous = self._recording
+        self._tape.recording = self._recording = False
         try:
             yield
         finally:
-            self._tape.recording = previous
+            self._tape.recording = self._recording = previous
 
     def reset(self) -> None:
         """Clears everything recorded so far (the tape keeps recording if entered)."""
         self._tape.reset()
         self._variables.clear()
-        self._variable_reads.clear()
 
     # -- differentiation ---------------------------------------------------------------------
-    def _source_values(self, item) -> list:
-        """The tensors whose gradients make up the gradient for `item`."""
-        if isinstance(item, variables.Variable):
-            reads = self._variable_reads.get(id(item))
-            return list(reads.values()) if reads else [item._value]
-        return [self._as_source(item)]
+    def _source_values(self, flat_sources: list) -> tuple[list, list | None]:
+        """The tensors whose gradients make up each source's gradient, flattened, and how many
+        belong to each source (None when each has one: the common case)."""
+        values, counts = [], None
+        for i, item in enumerate(flat_sources):
+            if type(item) is Tensor:
+                values.append(item)
+            elif isinstance(item, variables.Variable):
+                entry = self._variables.get(id(item))
+                if entry is None:
+                    values.append(item._value)
+                elif len(entry) == 2:
+                    values.append(entry[1])
+                else:  # assigned under the tape: every value read counts
+                    counts = counts or [1] * i
+                    counts.append(len(entry) - 1)
+                    values.extend(entry[1:])
+                    continue
+            else:
+                values.append(self._as_source(item))
+            if counts is not None:
+                counts.append(1)
+        return values, counts
 
     @staticmethod
     def _as_source(item):
@@ -127,30 +203,29 @@ class GradientTape:
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
         """d(sum of target)/d(source) for each source; the result has sources' structure."""
-        unconnected = UnconnectedGradients(
-            unconnected_gradients.value if isinstance(unconnected_gradients, enum.Enum)
-            else unconnected_gradients)
-        targets = [convert_to_tensor(t) for t in nest.flatten(target)]
-        flat_sources = nest.flatten(sources)
-        groups = [self._source_values(s) for s in flat_sources]
-        source_tensors = [values[0] for values in groups]
+        zero_unconnected = unconnected_gradients is not _NONE and _zero_unconnected(
+            unconnected_gradients)
+        targets = [target] if type(target) is Tensor else [
+            convert_to_tensor(t) for t in nest.flatten(target)]
+        values, counts = self._source_values(_flatten(sources))
         seeds = [] if output_gradients is None else [
             None if g is None else convert_to_tensor(g) for g in nest.flatten(output_gradients)]
-        flat_grads = self._tape.gradient(targets, [t for values in groups for t in values], seeds)
-        grads, position = [], 0
-        for values in groups:
-            parts = [g for g in flat_grads[position:position + len(values)] if g is not None]
-            position += len(values)
-            total = parts[0] if parts else None
-            for part in parts[1:]:
-                total = total + part
-            grads.append(total)
-        if unconnected is UnconnectedGradients.ZERO:
+        grads = self._tape.gradient(targets, values, seeds)
+        if not self._persistent:
+            # The records are gone; dropping the values read lets an optimizer update the
+            # variables in place instead of copying them (Variable.assign's copy-on-write).
+            for entry in self._variables.values():
+                del entry[1:]
+        if counts is not None:
+            grads = _sum_groups(grads, counts)
+        if zero_unconnected:
             from tapeflow.ops import creation
 
-            grads = [creation.zeros_like(s) if g is None else g
-                     for g, s in zip(grads, source_tensors, strict=True)]
-        return nest.pack_sequence_as(sources, grads)
+            firsts = values if counts is None else [
+                values[sum(counts[:k])] for k in range(len(counts))]
+            grads = [creation.zeros_like(v) if g is None else g
+                     for g, v in zip(grads, firsts, strict=True)]
+        return _pack_as(sources, grads)
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):

@@ -13,12 +13,17 @@ import sys
 
 import numpy as np
 
-from tapeflow import _C, _tensor
+from tapeflow import _C, _convert, _tensor
 from tapeflow import dtypes as _dtypes
 from tapeflow._convert import convert_to_tensor
 from tapeflow.tensor_shape import TensorShape
 
 Tensor = _C.Tensor
+
+
+# The entered GradientTapes, innermost last (gradient_tape owns the list). A read while it is empty,
+# the common case outside training, costs one check.
+_entered_tapes: list = []
 
 
 def _read_hook(variable) -> None:
@@ -57,7 +62,8 @@ class Variable:
 
     # -- reading ---------------------------------------------------------------------------
     def __tf_tensor__(self, dtype=None, name=None):
-        _read_hook(self)
+        if _entered_tapes and self._trainable:
+            _read_hook(self)
         return self._value
 
     def value(self):
@@ -108,6 +114,8 @@ class Variable:
         return sys.getrefcount(self._value) <= 2 and self._value._storage_owners == 1
 
     def _converted(self, value):
+        if type(value) is float or type(value) is int:  # counters and metrics, every step
+            return _convert.scalar(value, self.dtype)
         if hasattr(value, "__tf_tensor__") or isinstance(value, Tensor):
             value = convert_to_tensor(value)
             if value._dtype != self._value._dtype:
@@ -128,10 +136,17 @@ class Variable:
         return self
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        return self.assign(self._value + self._converted(delta))
+        return self._update(_C.BinaryOp.add, delta)
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        return self.assign(self._value - self._converted(delta))
+        return self._update(_C.BinaryOp.subtract, delta)
+
+    def _update(self, op, delta):
+        delta = self._converted(delta)
+        if self._owns_value_alone():  # in place, no temporary (metrics and counters every step)
+            _C.update_into(op, self._value, delta)
+            return self
+        return self.assign(_C.binary(op, self._value, delta))
 
     def __getitem__(self, key):
         return _SlicedVariable(self, key)

@@ -201,4 +201,27 @@ __device__ __forceinline__ T block_reduce(T v, T* scratch, Combine combine) {
   return v;
 }
 
+// The combination of v over a group of `group` threads (a power of two up to a warp, or the
+// whole block when group == kBlockThreads), in every thread of the group. `scratch` holds 32
+// values in shared memory; every thread of the block must call (no early returns before).
+template <class T, class Combine>
+__device__ T group_allreduce(T v, int group, T* scratch, Combine combine) {
+  if (group < kBlockThreads) return group_reduce(v, group, combine);
+  v = block_reduce(v, scratch, combine);
+  __syncthreads();
+  if (threadIdx.x == 0) scratch[0] = v;
+  __syncthreads();
+  return scratch[0];
+}
+
+// max that keeps a NaN once seen (b > NaN and b < NaN are false), and +.
+template <class T>
+struct MaxKeepNan {
+  __device__ T operator()(T a, T b) const { return (b > a) | (b != b) ? b : a; }
+};
+template <class T>
+struct Plus {
+  __device__ T operator()(T a, T b) const { return a + b; }
+};
+
 }  // namespace tapeflow::cuda

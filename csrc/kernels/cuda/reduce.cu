@@ -312,26 +312,6 @@ __global__ void arg_reduce_kernel(const T* x, ReducePlan p, int group, I* out) {
 
 // ---- softmax ---------------------------------------------------------------------------------
 
-template <class T>
-struct MaxKeepNan {
-  __device__ T operator()(T a, T b) const { return (b > a) | (b != b) ? b : a; }
-};
-template <class T>
-struct Plus {
-  __device__ T operator()(T a, T b) const { return a + b; }
-};
-
-// The group's combination of v, in every lane of the group (a block: through shared memory).
-template <class T, class Combine>
-__device__ T group_allreduce(T v, int group, T* scratch, Combine combine) {
-  if (group < kBlockThreads) return group_reduce(v, group, combine);
-  v = block_reduce(v, scratch, combine);
-  __syncthreads();
-  if (threadIdx.x == 0) scratch[0] = v;
-  __syncthreads();
-  return scratch[0];
-}
-
 // Rows of n contiguous elements, `group` threads per row.
 template <class T>
 __global__ void softmax_rows_kernel(const T* x, int64_t rows, int64_t n, int group, bool log,

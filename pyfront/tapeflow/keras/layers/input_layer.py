@@ -17,9 +17,19 @@ from tapeflow.keras.layers.symbolic import KerasTensor, Node
 class InputLayer(Layer):
     """The layer behind `keras.Input`: no weights, one symbolic output."""
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
-                 input_tensor=None, name=None, input_shape=None, batch_input_shape=None,
-                 **kwargs):
+    def __init__(
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        sparse=None,
+        batch_shape=None,
+        input_tensor=None,
+        name=None,
+        input_shape=None,
+        batch_input_shape=None,
+        **kwargs,
+    ):
         if input_shape is not None and shape is None:
             shape = input_shape
         if batch_input_shape is not None and batch_shape is None:
@@ -27,8 +37,9 @@ class InputLayer(Layer):
         if shape is not None and batch_shape is not None:
             raise ValueError("InputLayer: pass `shape` or `batch_shape`, not both")
         if shape is None and batch_shape is None and input_tensor is None:
-            raise ValueError("InputLayer: `shape` is required (the shape of one sample, "
-                             "e.g. shape=(784,))")
+            raise ValueError(
+                "InputLayer: `shape` is required (the shape of one sample, e.g. shape=(784,))"
+            )
         super().__init__(name=name or backend.auto_name("input_layer"), dtype=dtype, **kwargs)
         if input_tensor is not None:
             batch_shape = input_tensor.shape
@@ -48,8 +59,12 @@ class InputLayer(Layer):
         return inputs
 
     def get_config(self) -> dict:
-        return {"batch_shape": list(self._batch_shape), "dtype": self.dtype,
-                "sparse": False, "name": self.name}
+        return {
+            "batch_shape": list(self._batch_shape),
+            "dtype": self.dtype,
+            "sparse": False,
+            "name": self.name,
+        }
 
 
 def _dim(d) -> int:
@@ -58,9 +73,17 @@ def _dim(d) -> int:
     return int(d)
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
-          tensor=None):
+def Input(
+    shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None
+):
     """A symbolic tensor standing for future inputs of shape `(batch_size, *shape)`."""
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
-                       batch_shape=batch_shape, input_tensor=tensor, name=name)
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        input_tensor=tensor,
+        name=name,
+    )
     return layer.output_tensor

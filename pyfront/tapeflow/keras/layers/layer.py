@@ -59,25 +59,51 @@ class Layer:
             inputs, for the first layer of a Sequential model (prefer `keras.Input`).
     """
 
-    _NOT_TRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_parent_model"})
+    _NOT_TRACKED = frozenset(
+        {
+            "_inbound_nodes",
+            "_outbound_nodes",
+            "_tracked_cache",
+            "_losses",
+            "_own_weights",
+            "_build_shapes",
+            "_checked_input",
+            "_epoch_trainable_weights",
+        }
+    )
 
-    def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
-                 autocast=True, input_shape=None, input_dim=None, batch_input_shape=None,
-                 batch_size=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        trainable=True,
+        name=None,
+        dtype=None,
+        activity_regularizer=None,
+        autocast=True,
+        input_shape=None,
+        input_dim=None,
+        batch_input_shape=None,
+        batch_size=None,
+        **kwargs,
+    ):
         if kwargs:
-            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
-                            f"{kwargs}")
+            raise TypeError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
         self._init_base_state(name)
         if name is not None and (not isinstance(name, str) or not name):
-            raise ValueError(f"{type(self).__name__}: `name` must be a non-empty string, "
-                             f"received {name!r}")
-        self._dtype = backend.standardize_dtype(dtype.get("config", {}).get("name")
-                                                if isinstance(dtype, dict) else dtype)
+            raise ValueError(
+                f"{type(self).__name__}: `name` must be a non-empty string, received {name!r}"
+            )
+        self._dtype = backend.standardize_dtype(
+            dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype
+        )
         self._trainable = bool(trainable)
         self._autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self._batch_input_shape = _batch_shape(input_shape, input_dim, batch_input_shape,
-                                               batch_size)
+        self._batch_input_shape = _batch_shape(
+            input_shape, input_dim, batch_input_shape, batch_size
+        )
 
     def _init_base_state(self, name=None):
         # Set directly: __setattr__ tracks attributes and needs this state to exist.
@@ -106,7 +132,12 @@ class Layer:
     def __setattr__(self, name, value):
         if "_layer_base_ready" not in self.__dict__ and not name.startswith("__"):
             self._init_base_state()
+        self.__dict__.pop("_tracked_cache", None)
         object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        self.__dict__.pop("_tracked_cache", None)
+        object.__delattr__(self, name)
 
     def __getattr__(self, name):
         # Only reached when normal lookup fails: a subclass that skipped super().__init__()
@@ -152,8 +183,17 @@ class Layer:
         return cls(**config)
 
     # -- weights -----------------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, name=None, **kwargs):
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+        **kwargs,
+    ):
         """Creates a Variable owned by this layer and returns it.
 
         Args:
@@ -167,8 +207,15 @@ class Layer:
             name: the weight's name; the Variable is named `<layer>/<name>:0`.
         """
         self._ensure_base_state()
-        for ignored in ("aggregation", "autocast", "synchronization", "use_resource",
-                        "experimental_autocast", "partitioner", "getter"):
+        for ignored in (
+            "aggregation",
+            "autocast",
+            "synchronization",
+            "use_resource",
+            "experimental_autocast",
+            "partitioner",
+            "getter",
+        ):
             kwargs.pop(ignored, None)
         if kwargs:
             raise TypeError(f"add_weight() got unexpected keyword arguments: {sorted(kwargs)}")
@@ -179,38 +226,50 @@ class Layer:
         init = initializers.get(initializer)
         value = init(shape, dtype=tf.as_dtype(dtype))
         weight_name = name or "variable"
-        variable = tf.Variable(value, trainable=trainable, dtype=dtype,
-                               name=f"{self.name}/{weight_name}")
-        variable._layer_meta = _WeightMeta(weight_name, regularizers.get(regularizer),
-                                           constraint)
+        variable = tf.Variable(
+            value, trainable=trainable, dtype=dtype, name=f"{self.name}/{weight_name}"
+        )
+        variable._layer_meta = _WeightMeta(weight_name, regularizers.get(regularizer), constraint)
         self._own_weights.append(variable)
         return variable
 
-    def add_variable(self, shape, initializer, dtype=None, trainable=True, name=None,
-                     **kwargs):
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, name=None, **kwargs):
         """Keras 3's lower-level spelling of add_weight (shape and initializer first)."""
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
-                               trainable=trainable, name=name, **kwargs)
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            name=name,
+            **kwargs,
+        )
 
     def _tracked(self):
-        """Sub-layers and Variables held in attributes, in assignment order."""
-        found, seen = [], set()
+        """Sub-layers and Variables held in attributes, in assignment order.
+
+        Cached (training reads it several times per step); the cache is dropped when an
+        attribute is set or deleted, or when a tracked list or dict changes length.
+        NOTE: replacing an item of a tracked list in place (same length) is not noticed.
+        """
+        cache = self.__dict__.get("_tracked_cache")
+        if cache is not None and all(len(c) == n for c, n in cache[1]):
+            return cache[0]
+        found, seen, containers = [], set(), []
 
         def visit(value):
             if isinstance(value, (Layer, tf.Variable)):
                 if id(value) not in seen and value is not self:
                     seen.add(id(value))
                     found.append(value)
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    visit(item)
-            elif isinstance(value, dict):
-                for item in value.values():
+            elif isinstance(value, (list, tuple, dict)):
+                containers.append((value, len(value)))
+                for item in value.values() if isinstance(value, dict) else value:
                     visit(item)
 
         for key, value in self.__dict__.items():
             if key not in self._NOT_TRACKED:
                 visit(value)
+        self.__dict__["_tracked_cache"] = (found, containers)
         return found
 
     def _sublayers(self) -> list:
@@ -279,21 +338,27 @@ class Layer:
         """Assigns NumPy arrays to the weights, in `weights` order; shapes must match."""
         targets = self.weights
         if len(weights) != len(targets):
-            raise ValueError(f"Layer {self.name!r} expected {len(targets)} weights, but "
-                             f"received {len(weights)} arrays")
-        for variable, value in zip(targets, weights):
+            raise ValueError(
+                f"Layer {self.name!r} expected {len(targets)} weights, but "
+                f"received {len(weights)} arrays"
+            )
+        for variable, value in zip(targets, weights, strict=True):
             value = np.asarray(value)
             if tuple(value.shape) != tuple(variable.shape):
-                raise ValueError(f"Layer {self.name!r} weight {variable.name} has shape "
-                                 f"{tuple(variable.shape)}, but received an array of shape "
-                                 f"{value.shape}")
+                raise ValueError(
+                    f"Layer {self.name!r} weight {variable.name} has shape "
+                    f"{tuple(variable.shape)}, but received an array of shape "
+                    f"{value.shape}"
+                )
             variable.assign(value.astype(variable.dtype.as_numpy_dtype, copy=False))
 
     def count_params(self) -> int:
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but "
-                             "the layer isn't built. You can build it manually via: "
-                             f"`{self.name}.build(batch_input_shape)`.")
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but "
+                "the layer isn't built. You can build it manually via: "
+                f"`{self.name}.build(batch_input_shape)`."
+            )
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
     # -- losses ------------------------------------------------------------------------------
@@ -345,11 +410,16 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
 
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and type(args[0]) is tf.Tensor and self.__dict__.get("built") and (
+            not kwargs or (len(kwargs) == 1 and "training" in kwargs)
+        ):
+            return self._call_on_tensor(args[0], kwargs)
         self._ensure_base_state()
         if not args:
             if "inputs" not in kwargs:
-                raise TypeError(f"{type(self).__name__}: __call__ needs the inputs as its "
-                                "first argument")
+                raise TypeError(
+                    f"{type(self).__name__}: __call__ needs the inputs as its first argument"
+                )
             args = (kwargs.pop("inputs"),)
         if symbolic.any_symbolic((args, kwargs)):
             return symbolic.call_symbolically(self, args, kwargs)
@@ -359,6 +429,22 @@ class Layer:
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         return self._call_in_context(args, kwargs)
+
+    def _call_on_tensor(self, x, kwargs):
+        """The common call of a built layer on one tensor: no nest walks, and the input spec
+        checked once per input shape."""
+        if type(self)._convert_inputs is Layer._convert_inputs:
+            if self._autocast and x.dtype.is_floating and x.dtype.name != self.compute_dtype:
+                x = tf.cast(x, self.compute_dtype)
+        else:
+            x = self._convert_inputs(x)
+        spec = self.input_spec
+        if spec is not None:
+            checked = (id(spec), x._shape, x._dtype)
+            if self.__dict__.get("_checked_input") != checked:
+                assert_input_compatibility(spec, x, self.name)
+                self.__dict__["_checked_input"] = checked  # NOTE: untracked, set directly
+        return self._call_in_context((x,), kwargs)
 
     def _call_in_context(self, args, kwargs):
         outer_training = getattr(_context, "training", None)
@@ -394,7 +480,8 @@ class Layer:
         if cached is None:
             params = inspect.signature(self.call).parameters
             cached = "training" in params or any(
-                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+            )
             cls._takes_training_cache = cached
         return cached
 
@@ -416,16 +503,21 @@ class Layer:
                 return tf.convert_to_tensor(array)
             return x
 
+        if _is_nested_numbers(inputs):  # [[1., 2.]] is one input, not two
+            return convert(np.asarray(inputs))
         return nest.map_structure(convert, inputs)
 
     # -- the functional graph ----------------------------------------------------------------
     def _single_node(self, what: str):
         if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name!r} has never been called and thus has no "
-                                 f"defined {what}.")
+            raise AttributeError(
+                f"Layer {self.name!r} has never been called and thus has no defined {what}."
+            )
         if len(self._inbound_nodes) > 1:
-            raise AttributeError(f"Layer {self.name!r} has multiple inbound nodes, hence the "
-                                 f"notion of 'layer {what}' is ill-defined.")
+            raise AttributeError(
+                f"Layer {self.name!r} has multiple inbound nodes, hence the "
+                f"notion of 'layer {what}' is ill-defined."
+            )
         return self._inbound_nodes[0]
 
     @property
@@ -445,8 +537,10 @@ class Layer:
     @property
     def output_shape(self):
         if not self._inbound_nodes:
-            raise AttributeError(f"The layer {self.name!r} has never been called and thus has "
-                                 "no defined output shape.")
+            raise AttributeError(
+                f"The layer {self.name!r} has never been called and thus has "
+                "no defined output shape."
+            )
         return nest.map_structure(lambda t: t.shape, self.output)
 
     def __repr__(self) -> str:
@@ -462,6 +556,12 @@ class _WeightMeta:
         self.short_name = short_name
         self.regularizer = regularizer
         self.constraint = constraint
+
+
+def _is_nested_numbers(value) -> bool:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _shape_tuple(x):

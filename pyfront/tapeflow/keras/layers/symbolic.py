@@ -44,8 +44,10 @@ class KerasTensor:
         raise TypeError("A symbolic KerasTensor cannot be used as a Python bool")
 
     def __array__(self, *args, **kwargs):
-        raise TypeError("A symbolic KerasTensor (from keras.Input) has no value: it stands "
-                        "for future data. Call the model on real data instead.")
+        raise TypeError(
+            "A symbolic KerasTensor (from keras.Input) has no value: it stands "
+            "for future data. Call the model on real data instead."
+        )
 
 
 class Node:
@@ -55,8 +57,9 @@ class Node:
         self.layer = layer
         self.call_args = call_args
         self.call_kwargs = call_kwargs or {}
-        self.input_tensors = [x for x in nest.flatten((call_args, self.call_kwargs))
-                              if isinstance(x, KerasTensor)]
+        self.input_tensors = [
+            x for x in nest.flatten((call_args, self.call_kwargs)) if isinstance(x, KerasTensor)
+        ]
         self.outputs = outputs
         self.output_tensors = nest.flatten(outputs)
         for index, tensor in enumerate(self.output_tensors):
@@ -87,8 +90,11 @@ def call_symbolically(layer, args, kwargs):
     """`layer(*args, **kwargs)` on KerasTensors: builds the layer, records a Node, returns
     KerasTensors for the outputs."""
     inputs = args[0]
-    layer._maybe_build(nest.map_structure(
-        lambda x: x.shape if isinstance(x, KerasTensor) else getattr(x, "shape", None), inputs))
+    layer._maybe_build(
+        nest.map_structure(
+            lambda x: x.shape if isinstance(x, KerasTensor) else getattr(x, "shape", None), inputs
+        )
+    )
     if layer.input_spec is not None:
         from tapeflow.keras.layers.input_spec import assert_input_compatibility
 
@@ -101,8 +107,7 @@ def call_symbolically(layer, args, kwargs):
 def infer_output_spec(layer, args, kwargs):
     """KerasTensors for `layer`'s outputs, from compute_output_shape or by running it."""
     try:
-        shapes = layer.compute_output_shape(
-            nest.map_structure(lambda x: x.shape, args[0]))
+        shapes = layer.compute_output_shape(nest.map_structure(lambda x: x.shape, args[0]))
     except NotImplementedError:
         return _probe(layer, args, kwargs)
     return _specs_from_shapes(shapes, layer.compute_dtype)
@@ -127,17 +132,19 @@ def _probe(layer, args, kwargs):
 
         return nest.map_structure(value, (args, kwargs))
 
-    has_unknown = any(None in x.shape for x in nest.flatten((args, kwargs))
-                      if isinstance(x, KerasTensor))
+    has_unknown = any(
+        None in x.shape for x in nest.flatten((args, kwargs)) if isinstance(x, KerasTensor)
+    )
     first = _run_for_shapes(layer, *concrete(2))
     second = _run_for_shapes(layer, *concrete(3)) if has_unknown else first
 
     def spec(a, b):
-        shape = tuple(da if da == db else None for da, db in zip(a.shape, b.shape))
+        shape = tuple(da if da == db else None for da, db in zip(a.shape, b.shape, strict=True))
         return KerasTensor(shape, a.dtype)
 
-    return nest.pack_sequence_as(first, [spec(a, b) for a, b in zip(
-        nest.flatten(first), nest.flatten(second))])
+    return nest.pack_sequence_as(
+        first, [spec(a, b) for a, b in zip(nest.flatten(first), nest.flatten(second), strict=True)]
+    )
 
 
 def _run_for_shapes(layer, args, kwargs):

@@ -21,7 +21,7 @@ import warnings
 
 import tapeflow as tf
 from tapeflow.keras import backend
-from tapeflow.keras.optimizers import schedules
+from tapeflow.keras.optimizers import _fused, schedules
 
 
 class Optimizer:
@@ -275,6 +275,7 @@ class Optimizer:
         grads = self._clip_gradients(grads)
         self._apply_weight_decay(variables)
         self._backend_update_step(grads, variables, self.learning_rate)
+        _apply_constraints(variables)
         if steps:
             for accumulator in accumulators:
                 accumulator.assign(tf.zeros(accumulator.shape, dtype=accumulator.dtype))
@@ -286,6 +287,9 @@ class Optimizer:
         self._iterations.assign_add(1)
 
     def _backend_update_step(self, grads, variables, learning_rate):
+        if _fused.applies(self, grads, variables):
+            self._fused_update_step(grads, variables, float(learning_rate))
+            return
         learning_rate = backend.convert(learning_rate)
         for gradient, variable in zip(grads, variables, strict=True):
             self.update_step(gradient, variable, learning_rate)
@@ -435,6 +439,14 @@ def _check_learning_rate(value) -> float:
             f"Received instead: learning_rate={value!r}"
         )
     return float(value)
+
+
+def _apply_constraints(variables) -> None:
+    """Projects each variable a layer gave a constraint (e.g. kernel_constraint=max_norm)."""
+    for variable in variables:
+        meta = getattr(variable, "_layer_meta", None)
+        if meta is not None and meta.constraint is not None:
+            variable.assign(meta.constraint(variable))
 
 
 def _filter_empty_gradients(grads, variables):

@@ -1,0 +1,1 @@
+"""The training engine shared by every keras.Model: compile/fit/evaluate/predict."""
