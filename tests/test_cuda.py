@@ -567,3 +567,31 @@ def test_short_training_loop_on_gpu_matches_cpu(rng):
     on_gpu, on_cpu = train("/GPU:0"), train("/CPU:0")
     assert on_gpu[-1] < on_gpu[0]
     assert_close(on_gpu, on_cpu, rtol=1e-4, atol=1e-6, what="losses")
+
+
+@gpu
+@needs_gpu
+def test_keras_fit_on_gpu_matches_cpu(rng):
+    from tapeflow import keras
+
+    x = rng.normal(size=(512, 20)).astype(np.float32)
+    y = (x[:, :3].sum(axis=1) > 0).astype(np.int32)
+
+    def fit(device):
+        with tf.device(device):
+            tf.random.set_seed(0)  # the same initial weights on both devices (Philox)
+            model = keras.Sequential(
+                [keras.layers.Dense(32, activation="relu"), keras.layers.Dense(2)]
+            )
+            model.compile(
+                optimizer="rmsprop",
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                metrics=["accuracy"],
+            )
+            history = model.fit(x, y, epochs=3, batch_size=64, shuffle=False, verbose=0)
+        assert all(w.device.endswith(device[1:]) for w in model.weights)
+        return np.array(history.history["loss"])
+
+    on_gpu, on_cpu = fit("/GPU:0"), fit("/CPU:0")
+    assert on_gpu[-1] < on_gpu[0]
+    assert_close(on_gpu, on_cpu, rtol=1e-3, atol=1e-5, what="fit losses")

@@ -145,10 +145,13 @@ inline void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Ten
 }
 
 // --- gemm (kernels/cpu/gemm.h) ---
-// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous.
-inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
+// out (..., M, N) = a (..., M, K) @ b (..., K, N); one batch shape, out fresh and contiguous;
+// the epilogue (bias add, activation) is fused into the write-back.
+inline void gemm(const Tensor& a, const Tensor& b, const Tensor& out,
+                 const cpu::GemmEpilogue& epilogue = {}) {
   check_colocated("matmul", out, a, b);
-  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out));
+  if (epilogue.bias.defined()) check_colocated("matmul", out, epilogue.bias);
+  TF_BACKEND_CALL(out, "matmul", gemm(a, b, out, epilogue));
 }
 inline void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
   check_colocated("matmul", out, a, b);

@@ -13,8 +13,12 @@ namespace tapeflow::cuda {
 namespace {
 
 // g * p rounded on its own (no fused multiply-add), as the CPU's g * p - g.
-__device__ __forceinline__ float product_rn(float a, float b) { return __fmul_rn(a, b); }
-__device__ __forceinline__ double product_rn(double a, double b) { return __dmul_rn(a, b); }
+__device__ __forceinline__ float product_rn(float a, float b) {
+  return __fmul_rn(a, b);
+}
+__device__ __forceinline__ double product_rn(double a, double b) {
+  return __dmul_rn(a, b);
+}
 
 // losses[r] = log(sum(exp(z - top))) - (z[label] - top); probs[r] = exp(z - top) / sum.
 template <class T, class L>
@@ -85,8 +89,8 @@ int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
     using T = decltype(t);
     using L = decltype(l);
     forward_kernel<T, L><<<blocks, kBlockThreads, 0, stream(device)>>>(
-        logits.data<T>(), labels.data<L>(), rows, classes, group, losses.data<T>(),
-        probs.data<T>(), static_cast<unsigned long long*>(first_bad.raw_data()));
+        logits.data<T>(), labels.data<L>(), rows, classes, group, losses.data<T>(), probs.data<T>(),
+        static_cast<unsigned long long*>(first_bad.raw_data()));
   });
   TF_CUDA_CHECK_LAUNCH("sparse_softmax_cross_entropy forward_kernel");
   unsigned long long bad = none;
@@ -101,9 +105,9 @@ void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Tensor& la
   for_types(probs.dtype(), labels.dtype(), [&](auto t, auto l) {
     using T = decltype(t);
     using L = decltype(l);
-    backward_kernel<T, L><<<grid_for(rows * classes), kBlockThreads, 0,
-                            stream(out.device().index)>>>(
-        probs.data<T>(), labels.data<L>(), grad.data<T>(), rows, classes, out.data<T>());
+    backward_kernel<T, L>
+        <<<grid_for(rows * classes), kBlockThreads, 0, stream(out.device().index)>>>(
+            probs.data<T>(), labels.data<L>(), grad.data<T>(), rows, classes, out.data<T>());
   });
   TF_CUDA_CHECK_LAUNCH("sparse_softmax_cross_entropy backward_kernel");
 }

@@ -44,6 +44,8 @@ struct BatchGeometry {
   }
 };
 
+using cpu::GemmActivation;
+
 template <class T>
 struct GemmArgs {
   const T* a;
@@ -52,14 +54,40 @@ struct GemmArgs {
   int64_t m, n, k;
   int64_t a_row, a_col, b_row, b_col;  // element strides: a[i, p] = a[i * a_row + p * a_col]
   BatchGeometry batch;
+  const T* bias;  // (N,) or nullptr
+  GemmActivation activation;
+
+  // Writes element (i, j) of matrix z of c: the product, then the epilogue (as the CPU's).
+  __device__ __forceinline__ void store(int64_t z, int64_t i, int64_t j, T value) const {
+    if (bias != nullptr) value += bias[j];
+    switch (activation) {
+      case GemmActivation::Relu:
+        value = scalar::Relu{}(value);
+        break;
+      case GemmActivation::Sigmoid:
+        value = scalar::Sigmoid{}(value);
+        break;
+      case GemmActivation::Tanh:
+        value = scalar::Tanh{}(value);
+        break;
+      case GemmActivation::None:
+        break;
+    }
+    c[(z * m + i) * n + j] = value;
+  }
 };
 
 template <class T>
-GemmArgs<T> gemm_args(const Tensor& a, const Tensor& b, const Tensor& out) {
+GemmArgs<T> gemm_args(const Tensor& a, const Tensor& b, const Tensor& out,
+                      const cpu::GemmEpilogue& epilogue = {}) {
   const int r = out.rank();
-  GemmArgs<T> g{a.data<T>(),        b.data<T>(),        out.data<T>(),      out.dim(r - 2),
-                out.dim(r - 1),     a.dim(r - 1),       a.strides()[r - 2], a.strides()[r - 1],
-                b.strides()[r - 2], b.strides()[r - 1], BatchGeometry{}};
+  GemmArgs<T> g{a.data<T>(),        b.data<T>(),
+                out.data<T>(),      out.dim(r - 2),
+                out.dim(r - 1),     a.dim(r - 1),
+                a.strides()[r - 2], a.strides()[r - 1],
+                b.strides()[r - 2], b.strides()[r - 1],
+                BatchGeometry{},    epilogue.bias.defined() ? epilogue.bias.data<T>() : nullptr,
+                epilogue.activation};
   for (int d = 0; d < r - 2; ++d) {
     g.batch.count *= out.dim(d);
     if (out.dim(d) == 1) continue;
@@ -120,7 +148,6 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN)) gemm_tiled_kernel(GemmA
       __syncthreads();  // the tiles are overwritten next step
     }
 
-    T* c = g.c + z * g.m * g.n;
 #pragma unroll
     for (int i = 0; i < TM; ++i) {
       const int64_t gi = row0 + ty + i * kThreadsM;
@@ -128,7 +155,7 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN)) gemm_tiled_kernel(GemmA
 #pragma unroll
       for (int j = 0; j < TN; ++j) {
         const int64_t gj = col0 + tx + j * kThreadsN;
-        if (gj < g.n) c[gi * g.n + gj] = acc[i][j];
+        if (gj < g.n) g.store(z, gi, gj, acc[i][j]);
       }
     }
   }
@@ -147,7 +174,7 @@ void launch_tiled(const GemmArgs<T>& g, int device) {
 constexpr int kTf32Tile = 128, kTf32Step = 16, kTf32Warps = 8;
 constexpr int64_t kTf32MinMacs = int64_t(1) << 24;  // below, the float32 kernel is as fast
 
-__global__ void __launch_bounds__(kTf32Warps * kWarp) gemm_tf32_kernel(GemmArgs<float> g) {
+__global__ void __launch_bounds__(kTf32Warps* kWarp) gemm_tf32_kernel(GemmArgs<float> g) {
   using namespace nvcuda;
   constexpr int BM = kTf32Tile, BN = kTf32Tile, BK = kTf32Step, kThreads = kTf32Warps * kWarp;
   __shared__ __align__(32) float a_tile[BM][BK + kPad];  // row-major, as matrix_a wants it
@@ -173,15 +200,15 @@ __global__ void __launch_bounds__(kTf32Warps * kWarp) gemm_tf32_kernel(GemmArgs<
       for (int e = tid; e < BM * BK; e += kThreads) {
         const int i = a_k_fastest ? e / BK : e % BM, p = a_k_fastest ? e % BK : e / BM;
         const int64_t gi = row0 + i, gp = k0 + p;
-        a_tile[i][p] = wmma::__float_to_tf32(gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col]
-                                                                   : 0.0f);
+        a_tile[i][p] =
+            wmma::__float_to_tf32(gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col] : 0.0f);
       }
 #pragma unroll
       for (int e = tid; e < BK * BN; e += kThreads) {
         const int j = b_n_fastest ? e % BN : e / BK, p = b_n_fastest ? e / BN : e % BK;
         const int64_t gp = k0 + p, gj = col0 + j;
-        b_tile[p][j] = wmma::__float_to_tf32(gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col]
-                                                                  : 0.0f);
+        b_tile[p][j] =
+            wmma::__float_to_tf32(gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col] : 0.0f);
       }
       __syncthreads();
 #pragma unroll
@@ -203,7 +230,6 @@ __global__ void __launch_bounds__(kTf32Warps * kWarp) gemm_tf32_kernel(GemmArgs<
     }
 
     // Fragments go through shared memory, so that edges are cut element by element.
-    float* c = g.c + z * g.m * g.n;
     float* stage = staging[warp];
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
@@ -214,7 +240,7 @@ __global__ void __launch_bounds__(kTf32Warps * kWarp) gemm_tf32_kernel(GemmArgs<
         for (int e = lane; e < 256; e += kWarp) {
           const int64_t gi = row0 + warp_row + i * 16 + e / 16;
           const int64_t gj = col0 + warp_col + j * 16 + e % 16;
-          if (gi < g.m && gj < g.n) c[gi * g.n + gj] = stage[e];
+          if (gi < g.m && gj < g.n) g.store(z, gi, gj, stage[e]);
         }
         __syncwarp();  // the next fragment reuses the staging area
       }
@@ -251,7 +277,7 @@ __global__ void gemm_reference_kernel(GemmArgs<T> g) {
     const T* b = g.b + b_off + j * g.b_col;
     Acc sum = 0;
     for (int64_t p = 0; p < g.k; ++p) sum += Acc(a[p * g.a_col]) * Acc(b[p * g.b_row]);
-    g.c[idx] = T(sum);
+    g.store(z, i, j, T(sum));
   }
 }
 
@@ -272,12 +298,12 @@ int multiprocessors(int device) {
 
 }  // namespace
 
-void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
+void gemm(const Tensor& a, const Tensor& b, const Tensor& out, const cpu::GemmEpilogue& epilogue) {
   if (out.numel() == 0) return;
   const int device = out.device().index;
   switch (out.dtype()) {
     case DType::Float32: {
-      const GemmArgs<float> g = gemm_args<float>(a, b, out);
+      const GemmArgs<float> g = gemm_args<float>(a, b, out, epilogue);
       if (tf32_enabled() && g.m * g.n * g.k * g.batch.count >= kTf32MinMacs)
         return launch_tf32(g, device);
       const int64_t big_tiles = ((g.m + 127) / 128) * ((g.n + 127) / 128) * g.batch.count;
@@ -288,7 +314,7 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
       return;
     }
     case DType::Float64:
-      return launch_tiled<double, 64, 64, 8, 4, 4>(gemm_args<double>(a, b, out), device);
+      return launch_tiled<double, 64, 64, 8, 4, 4>(gemm_args<double>(a, b, out, epilogue), device);
     case DType::Int32:
       return launch_reference(gemm_args<int32_t>(a, b, out), device);
     case DType::Int64:

@@ -1,5 +1,6 @@
-"""The softmax family (csrc/ops/nn.cpp): numerically stable, float32/float64 only; and the
-fused softmax cross-entropy with integer labels."""
+"""The softmax family (csrc/ops/nn.cpp): numerically stable, float32/float64 only; the
+fused softmax cross-entropy with integer labels; and the fused dense op behind
+keras.layers.Dense (csrc/ops/dense.cpp)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ def log_softmax(logits, axis=None, name=None):
     """x - log(sum(exp(x))) along `axis` (None means -1), without overflow."""
     x = logits if type(logits) is _Tensor else convert_to_tensor(logits)
     return _C.log_softmax(x, _single_axis(axis, -1, "log_softmax"))
+
+
+def _dense(x, kernel, bias=None, activation="linear"):
+    """``activation(x @ kernel + bias)`` in one GEMM, the bias add and the activation fused
+    into its write-back; x (..., K), kernel (K, N), bias (N,) or None. activation: "linear",
+    "relu", "sigmoid" or "tanh". Differentiable like the composite it replaces."""
+    x, kernel = convert_to_tensor(x), convert_to_tensor(kernel)
+    if bias is not None:
+        bias = convert_to_tensor(bias)
+    return _C.dense(x, kernel, bias, activation)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
