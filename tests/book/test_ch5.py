@@ -84,7 +84,7 @@ def test_listing_5_4_shuffled_labels_are_fit_but_not_generalised():
                         validation_split=0.2)
     # The training loss goes down (the model memorises); validation stays at chance (1/10).
     assert history.history['loss'][-1] < history.history['loss'][0] - 0.1
-    assert history.history['accuracy'][-1] > 0.16  # 0.2-0.24 over seeds
+    assert history.history['accuracy'][-1] > 0.16  # 0.23-0.25 over seeds 0-4
     assert max(history.history['val_accuracy'][5:]) < 0.17
 
 
@@ -300,7 +300,7 @@ def test_listing_5_14_other_weight_regularizers():
 
 def test_listing_5_16_dropout_is_active_in_fit_only(imdb_histories):
     dropout = imdb_histories['dropout']
-    assert max(dropout['val_accuracy']) > 0.9  # 0.94-0.96 over seeds
+    assert max(dropout['val_accuracy']) > 0.8  # 0.87-0.96 over seeds 0-11; majority: 0.63
     # Dropped units keep the training loss up while the validation loss still improves.
     assert dropout['loss'][-1] > 3 * imdb_histories['original']['loss'][-1]
     assert dropout['val_loss'][-1] == min(dropout['val_loss'])

@@ -402,7 +402,7 @@ def test_section_7_3_fit_evaluate_predict_and_a_custom_metric():
               validation_data=(val_images, val_labels))
     test_metrics = model.evaluate(test_images, test_labels)
     predictions = model.predict(test_images)
-    assert test_metrics[1] > 0.88  # 0.93-0.95 over seeds
+    assert test_metrics[1] > 0.88
     assert np.mean(predictions.argmax(axis=1) == test_labels) == pytest.approx(test_metrics[1])
 
     # §7.3.1
@@ -427,9 +427,6 @@ def test_section_7_3_fit_evaluate_predict_and_a_custom_metric():
 
 
 def test_section_7_3_2_early_stopping_and_model_checkpoint(tmp_path, monkeypatch):
-    if not hasattr(keras.Model, 'save'):
-        pytest.xfail("model.save / keras.models.load_model are issue 7 (saving), not in "
-                     "tapeflow yet; ModelCheckpoint also needs the book's extensionless path")
     keras.utils.set_random_seed(0)
     monkeypatch.chdir(tmp_path)
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
@@ -452,6 +449,11 @@ def test_section_7_3_2_early_stopping_and_model_checkpoint(tmp_path, monkeypatch
                         epochs=10,
                         callbacks=callbacks_list,
                         validation_data=(val_images, val_labels))
+    # The checkpoint holds the model of the epoch with the lowest val_loss.
+    best = keras.models.load_model('my_checkpoint_path')
+    assert best.evaluate(val_images, val_labels, verbose=0)[0] == pytest.approx(
+        min(history.history['val_loss']), rel=1e-5)
+
     model.save('my_checkpoint_path')
     model = keras.models.load_model('my_checkpoint_path')
     val_loss, val_accuracy = model.evaluate(val_images, val_labels, verbose=0)
@@ -607,7 +609,7 @@ def test_sections_7_4_3_and_7_4_4_a_complete_training_and_evaluation_loop(capsys
         for key, value in logs.items():
             print('...%s: %.4f' % (key, value))
     assert list(logs) == ['sparse_categorical_accuracy', 'loss']
-    assert float(logs['sparse_categorical_accuracy']) > 0.8  # 0.88-0.9 over seeds
+    assert float(logs['sparse_categorical_accuracy']) > 0.8
     assert float(loss_tracking_metric.count) == 36  # reset at each epoch: ceil(1137 / 32)
 
     def test_step(inputs, targets):
@@ -658,7 +660,7 @@ def test_sections_7_4_3_and_7_4_4_a_complete_training_and_evaluation_loop(capsys
         print('...%s: %.4f' % (key, value))
 
     assert {key: float(value) for key, value in logs.items()} == pytest.approx(eager_logs)
-    assert eager_logs['val_sparse_categorical_accuracy'] > 0.85  # 0.92-0.95 over seeds
+    assert eager_logs['val_sparse_categorical_accuracy'] > 0.85
     # The loop averages batch losses (the last batch of 12 weighs as much as those of 32)
     # where evaluate() averages over samples; the accuracy is the same.
     batch_losses = [float(loss_fn(val_labels[i:i + 32], model(val_images[i:i + 32])))
@@ -720,7 +722,7 @@ def test_section_7_4_5_fit_with_a_custom_train_step():
     assert float(loss_tracker.count) == 36  # reset by fit at each epoch: ceil(1137 / 32)
     assert optimizer.iterations.numpy() == 3 * 36  # the global optimizer did the updates
     val_predictions = model.predict(val_images, verbose=0)
-    assert np.mean(val_predictions.argmax(axis=1) == val_labels) > 0.85  # 0.92-0.95
+    assert np.mean(val_predictions.argmax(axis=1) == val_labels) > 0.85
 
     # The second version: loss and metrics from compile()
     class CustomModel(keras.Model):
@@ -744,6 +746,6 @@ def test_section_7_4_5_fit_with_a_custom_train_step():
                   metrics=[keras.metrics.SparseCategoricalAccuracy()])
     history = model.fit(train_images, train_labels, epochs=3)
     assert list(history.history) == ['loss', 'sparse_categorical_accuracy']
-    assert history.history['sparse_categorical_accuracy'][-1] > 0.8  # 0.88-0.9 over seeds
+    assert history.history['sparse_categorical_accuracy'][-1] > 0.8
     val_loss, val_accuracy = model.evaluate(val_images, val_labels)
     assert val_accuracy > 0.85

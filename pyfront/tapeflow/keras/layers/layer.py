@@ -35,7 +35,7 @@ import numpy as np
 import tapeflow as tf
 from tapeflow import nest
 from tapeflow.keras import backend, initializers, regularizers
-from tapeflow.keras.layers import symbolic
+from tapeflow.keras.layers import saveable, symbolic
 from tapeflow.keras.layers.input_spec import InputSpec, assert_input_compatibility
 
 _context = threading.local()  # .training: the flag of the outermost call in progress
@@ -45,7 +45,7 @@ def _in_call_context():
     return getattr(_context, "depth", 0) > 0
 
 
-class Layer:
+class Layer(saveable.SaveableLayer):
     """Base class of all layers (and of `keras.Model`).
 
     Args:
@@ -67,10 +67,16 @@ class Layer:
             "_losses",
             "_own_weights",
             "_build_shapes",
+            "_auto_config",
             "_checked_input",
             "_epoch_trainable_weights",
         }
     )
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        instance.__dict__["_auto_config"] = saveable.plain_init_arguments(cls, args, kwargs)
+        return instance
 
     def __init__(
         self,
@@ -172,11 +178,18 @@ class Layer:
             layer.trainable = value
 
     def get_config(self) -> dict:
-        """The arguments that recreate this layer with `from_config` (weights excluded)."""
+        """The arguments that recreate this layer with `from_config` (weights excluded).
+
+        A subclass that does not override get_config gets, as in Keras 3, the arguments its
+        `__init__` was called with, when they are all plain values (numbers, strings, None
+        and lists or dicts of them); base entries its `__init__` does not accept are left out.
+        """
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
-        return config
+        if type(self).get_config is not Layer.get_config or type(self).__init__ is Layer.__init__:
+            return config
+        return saveable.with_init_arguments(self, config)
 
     @classmethod
     def from_config(cls, config: dict):

@@ -88,6 +88,12 @@ class Functional(Model):
     def build(self, input_shape) -> None:
         self.built = True
 
+    def get_config(self) -> dict:
+        """The graph in Keras 3's format (see saving/functional_config.py)."""
+        from tapeflow.keras.saving import functional_config
+
+        return functional_config.get_functional_config(self)
+
     def compute_output_shape(self, input_shape):
         return nest.map_structure(lambda t: t.shape, self._outputs_struct)
 
@@ -170,31 +176,41 @@ def _as_input_tensor(value, spec: KerasTensor):
 
 
 def _graph_from(inputs: list, outputs: list):
-    """The nodes between `inputs` and `outputs` in execution order, and the layers
-    (input layers first, in `inputs` order)."""
+    """The nodes between `inputs` and `outputs` in execution order, and the layers in Keras's
+    order: by decreasing depth (the longest path to an output), ties in the order a
+    depth-first walk from the outputs first meets them. Saved configs and weight files list
+    layers in this order, so it must match Keras's for files to be exchanged."""
     input_ids = {id(t) for t in inputs}
-    order, visited = [], set()
+    order, visited, first_seen = [], set(), {}
 
     def visit(node):
         if id(node) in visited:
             return
         visited.add(id(node))
+        first_seen.setdefault(id(node.layer), len(first_seen))
         for tensor in node.input_tensors:
-            if id(tensor) not in input_ids:
-                parent = tensor._keras_history[1]
-                if parent.is_input:
-                    raise ValueError(f"Graph disconnected: cannot obtain a value for tensor "
-                                     f"{tensor!r} (it comes from an Input that is not in the "
-                                     "model's inputs)")
-                visit(parent)
+            parent = tensor._keras_history[1]
+            if id(tensor) not in input_ids and parent.is_input:
+                raise ValueError(f"Graph disconnected: cannot obtain a value for tensor "
+                                 f"{tensor!r} (it comes from an Input that is not in the "
+                                 "model's inputs)")
+            visit(parent)
         order.append(node)
 
     for tensor in outputs:
-        if id(tensor) not in input_ids:
-            visit(tensor._keras_history[1])
-    nodes = [node for node in order if not node.is_input]
-    layers = [t._keras_history[0] for t in inputs]
-    for node in nodes:
-        if all(node.layer is not layer for layer in layers):
-            layers.append(node.layer)
-    return nodes, layers
+        visit(tensor._keras_history[1])
+    node_depth, layer_depth, layers = {}, {}, {}
+    for node in reversed(order):  # outputs first: a parent is deeper than its children
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        layers[id(node.layer)] = node.layer
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for tensor in inputs:  # an input no output depends on still belongs to the model
+        layer = tensor._keras_history[0]
+        if id(layer) not in layers:
+            layers[id(layer)] = layer
+            layer_depth[id(layer)], first_seen[id(layer)] = 0, -1
+    ordered = sorted(layers.values(),
+                     key=lambda layer: (-layer_depth[id(layer)], first_seen[id(layer)]))
+    return [node for node in order if not node.is_input], ordered

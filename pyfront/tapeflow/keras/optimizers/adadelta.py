@@ -21,9 +21,8 @@ class Adadelta(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._accumulated_grads = self.add_optimizer_variables(variables, "accumulated_grad")
-        self._accumulated_delta_vars = self.add_optimizer_variables(
-            variables, "accumulated_delta_var"
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            variables, ["accumulated_grad", "accumulated_delta_var"]
         )
 
     def update_step(self, gradient, variable, learning_rate):

@@ -23,8 +23,7 @@ class Adamax(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._m = self.add_optimizer_variables(variables, "momentum")
-        self._u = self.add_optimizer_variables(variables, "norm")
+        self._m, self._u = self.add_optimizer_variables(variables, ["momentum", "norm"])
 
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype

@@ -26,8 +26,9 @@ class Nadam(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._momentums = self.add_optimizer_variables(variables, "momentum")
-        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            variables, ["momentum", "velocity"]
+        )
         if not hasattr(self, "_u_product"):
             dtype = variables[0].dtype if variables else backend.floatx()
             self._u_product = self.add_variable(

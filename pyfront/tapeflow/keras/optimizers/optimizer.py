@@ -193,11 +193,18 @@ class Optimizer:
 
     def add_optimizer_variables(self, variables, name, initializer="zeros"):
         """One slot per variable in `variables`, appended to (and returning) the list of slots
-        called `name`, which stays indexed like `_trainable_variables`."""
-        slots = self._slot_lists.setdefault(name, [])
+        called `name`, which stays indexed like `_trainable_variables`.
+
+        `name` may be a list of names: the slots are then created variable by variable
+        (m0, v0, m1, v1, ...), Keras's order, which saved optimizer states follow, and a
+        tuple of lists is returned.
+        """
+        names = [name] if isinstance(name, str) else list(name)
+        slot_lists = [self._slot_lists.setdefault(n, []) for n in names]
         for variable in variables:
-            slots.append(self.add_variable_from_reference(variable, name, initializer))
-        return slots
+            for slot_name, slots in zip(names, slot_lists, strict=True):
+                slots.append(self.add_variable_from_reference(variable, slot_name, initializer))
+        return slot_lists[0] if isinstance(name, str) else tuple(slot_lists)
 
     def _get_variable_index(self, variable) -> int:
         return self._index[id(variable)]
