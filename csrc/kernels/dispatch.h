@@ -64,7 +64,8 @@ inline void softmax(const Tensor& in, int64_t outer, int64_t n, int64_t inner, b
 // --- fused sparse softmax cross-entropy (kernels/cpu/crossentropy.h) ---
 inline int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
                                             const Tensor& losses, const Tensor& probs) {
-  if (losses.device().is_cpu()) return cpu::sparse_softmax_cross_entropy(logits, labels, losses, probs);
+  if (losses.device().is_cpu())
+    return cpu::sparse_softmax_cross_entropy(logits, labels, losses, probs);
   no_backend(losses, "sparse_softmax_cross_entropy");
 }
 inline void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Tensor& labels,
