@@ -3,6 +3,7 @@
 #include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 #include "ops/elementwise.h"
 #include "ops/linalg.h"
 #include "ops/reduce.h"
@@ -26,7 +27,6 @@ void check_operands(const Tensor& x, const Tensor& kernel, const std::optional<T
   TF_CHECK_ARG(is_floating(x.dtype()), "dense: expected float32 or float64 inputs, got ",
                dtype_name(x.dtype()));
   check_same_dtype("dense", x, kernel);
-  check_same_device("dense", x, kernel);
   TF_CHECK_ARG(x.rank() >= 2, "dense: expected inputs of rank >= 2, got shape ",
                shape_str(x.shape()));
   TF_CHECK_ARG(kernel.rank() == 2, "dense: expected a kernel of rank 2, got shape ",
@@ -36,7 +36,6 @@ void check_operands(const Tensor& x, const Tensor& kernel, const std::optional<T
                shape_str(kernel.shape()), " expects ", kernel.dim(0));
   if (!bias) return;
   check_same_dtype("dense", x, *bias);
-  check_same_device("dense", x, *bias);
   TF_CHECK_ARG(bias->rank() == 1 && bias->dim(0) == kernel.dim(1),
                "dense: expected a bias of shape (", kernel.dim(1), ",) for the kernel ",
                shape_str(kernel.shape()), ", got shape ", shape_str(bias->shape()));
@@ -62,6 +61,12 @@ Tensor activation_gradient(GemmActivation activation, const Tensor& out, const T
 
 Tensor dense(const Tensor& x, const Tensor& kernel, const std::optional<Tensor>& bias,
              const std::string& activation_name) {
+  if (!same_device(x, kernel) || (bias && !same_device(x, *bias))) {
+    const Device d = common_device("dense", {x, kernel, bias ? *bias : Tensor()});
+    const std::optional<Tensor> moved_bias =
+        bias ? std::optional<Tensor>(to_device(*bias, d)) : std::nullopt;
+    return dense(to_device(x, d), to_device(kernel, d), moved_bias, activation_name);
+  }
   check_operands(x, kernel, bias);
   const GemmActivation activation = parse_activation(activation_name);
   const int64_t k = kernel.dim(0), n = kernel.dim(1);

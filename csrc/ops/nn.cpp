@@ -6,6 +6,7 @@
 #include "kernels/dispatch.h"
 #include "ops/common.h"
 #include "ops/creation.h"
+#include "ops/device.h"
 #include "ops/elementwise.h"
 #include "ops/reduce.h"
 #include "ops/shape.h"
@@ -39,7 +40,8 @@ Tensor softmax_along(const Tensor& logits, int64_t axis, bool log) {
 }
 
 // TensorFlow's message: the offending value, the range, and the first labels.
-[[noreturn]] void raise_bad_label(const Tensor& labels, int64_t row, int64_t classes) {
+[[noreturn]] void raise_bad_label(const Tensor& labels_anywhere, int64_t row, int64_t classes) {
+  const Tensor labels = to_device(labels_anywhere, Device{});  // read on the host
   auto label_at = [&](int64_t i) {
     return labels.dtype() == DType::Int64 ? labels.data<int64_t>()[i]
                                           : int64_t(labels.data<int32_t>()[i]);
@@ -89,7 +91,10 @@ Tensor sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels) 
   TF_CHECK_ARG(labels.dtype() == DType::Int32 || labels.dtype() == DType::Int64, op,
                ": labels must be int32 or int64, got ", dtype_name(labels.dtype()));
   TF_CHECK_ARG(logits.rank() >= 1, op, ": logits must have a class axis, got a scalar");
-  check_same_device(op, logits, labels);
+  if (!same_device(logits, labels)) {
+    const Device d = common_device(op, {logits, labels});
+    return sparse_softmax_cross_entropy(to_device(logits, d), to_device(labels, d));
+  }
   const int last = logits.rank() - 1;
   Dims rows_shape;
   for (int d = 0; d < last; ++d) rows_shape.push_back(logits.dim(d));

@@ -36,7 +36,8 @@ void check_tensor(const char* op, const char* what, size_t i, const Tensor& t, c
                " but its variable is ", dtype_name(w.dtype()));
   TF_CHECK_ARG(t.shape() == w.shape(), op, ": ", what, " ", i, " has shape ", shape_str(t.shape()),
                " but its variable is ", shape_str(w.shape()));
-  check_same_device(op, t, w);
+  TF_CHECK_ARG(t.device() == w.device(), op, ": ", what, " ", i, " lives on ", t.device().name(),
+               " but its variable on ", w.device().name());
 }
 
 // Memory [begin, end) of one tensor; `written` when the update writes it.

@@ -2,6 +2,7 @@
 
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 
 namespace tapeflow::ops {
 
@@ -15,7 +16,6 @@ namespace {
 
 void check_writable_target(const char* op, const Tensor& dst, const Tensor& src) {
   check_same_dtype(op, dst, src);
-  check_same_device(op, dst, src);
   TF_CHECK_ARG(broadcast_shapes(dst.shape(), src.shape(), op) == dst.shape(), op, ": ",
                "value of shape ", shape_str(src.shape()), " does not fit the target shape ",
                shape_str(dst.shape()));
@@ -33,14 +33,16 @@ void update_into(BinaryOp op, const Tensor& dst, const Tensor& src) {
   check_writable_target(name, dst, src);
   if (dst.numel() == 0) return;
   // Each element of dst is read, then written, at the same position; only src must not
-  // overlap it.
-  const Tensor value = src.storage() == dst.storage() ? clone(src) : src;
+  // overlap it. A src on another device comes over first.
+  const Tensor moved = to_device(src, dst.device());
+  const Tensor value = moved.storage() == dst.storage() ? clone(moved) : moved;
   kernels::binary(op, dst, broadcast_view(value, dst.shape()), dst);
 }
 
 void write_into(const Tensor& dst, const Tensor& src) {
   check_writable_target("assign", dst, src);
   if (dst.numel() == 0) return;
+  // A value from another device is copied straight into dst (kernels::copy moves across).
   if (src.storage() == dst.storage()) {  // overlapping: go through a copy
     kernels::copy(broadcast_view(clone(src), dst.shape()), dst);
     return;

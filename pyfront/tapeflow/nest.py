@@ -5,7 +5,6 @@ Dicts flatten in sorted-key order, as TensorFlow's nest does; anything else is a
 
 from __future__ import annotations
 
-
 _CONTAINERS = (list, tuple, dict)
 
 

@@ -53,7 +53,9 @@ class Variable:
         if shape is not None and validate_shape and TensorShape(shape) != value.shape:
             raise ValueError(f"initial value of shape {value.shape} does not match the "
                              f"requested shape {TensorShape(shape)}")
-        self._value = _C.clone(value)  # a private copy: the variable owns its storage
+        # A private copy on the placement device (the tf.device scope's, else the default
+        # device): the variable owns its storage.
+        self._value = _C.clone(_C.place(value))
         self._trainable = bool(trainable)
         self._name = (name or "Variable") + (":0" if not (name or "").endswith(":0") else "")
         self._layer_meta = None

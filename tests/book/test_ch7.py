@@ -427,9 +427,6 @@ def test_section_7_3_fit_evaluate_predict_and_a_custom_metric():
 
 
 def test_section_7_3_2_early_stopping_and_model_checkpoint(tmp_path, monkeypatch):
-    if not hasattr(keras.Model, 'save'):
-        pytest.xfail("model.save / keras.models.load_model are issue 7 (saving), not in "
-                     "tapeflow yet; ModelCheckpoint also needs the book's extensionless path")
     keras.utils.set_random_seed(0)
     monkeypatch.chdir(tmp_path)
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
@@ -452,6 +449,11 @@ def test_section_7_3_2_early_stopping_and_model_checkpoint(tmp_path, monkeypatch
                         epochs=10,
                         callbacks=callbacks_list,
                         validation_data=(val_images, val_labels))
+    # The checkpoint holds the model of the epoch with the lowest val_loss.
+    best = keras.models.load_model('my_checkpoint_path')
+    assert best.evaluate(val_images, val_labels, verbose=0)[0] == pytest.approx(
+        min(history.history['val_loss']), rel=1e-5)
+
     model.save('my_checkpoint_path')
     model = keras.models.load_model('my_checkpoint_path')
     val_loss, val_accuracy = model.evaluate(val_images, val_labels, verbose=0)

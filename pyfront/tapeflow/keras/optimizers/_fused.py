@@ -29,12 +29,15 @@ def _class_is_fusable(cls) -> bool:
 
 
 def applies(optimizer, grads, variables) -> bool:
-    """Whether the fused kernel computes exactly what `update_step` would."""
+    """Whether the fused kernel computes exactly what `update_step` would (the kernels are
+    CPU-only for now: variables on a GPU take `update_step`)."""
     if not _class_is_fusable(type(optimizer)):
         return False
     for g, v in zip(grads, variables, strict=True):
         dtype = v._value._dtype
         if type(g) is not _C.Tensor or g._dtype != dtype or dtype not in _FLOAT_DTYPES:
+            return False
+        if not (v._value._on_host and g._on_host):
             return False
     return len({id(v) for v in variables}) == len(variables)
 
