@@ -9,6 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -16,25 +20,45 @@ import tapeflow as tf
 from _timing import blas_threads, median_seconds, print_table
 from tapeflow import _C
 
+try:
+    import torch
+except ImportError:  # pragma: no cover - then the PyTorch columns say "-"
+    torch = None
+
 N = 4 * 1024 * 1024  # 4M float32 = 16 MiB per operand
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
 
 
 def _elementwise_cases(rng):
     x = rng.standard_normal((2048, N // 2048)).astype(np.float32)
+    positive = np.abs(x) + np.float32(1e-3)
     row = rng.standard_normal((N // 2048,)).astype(np.float32)
-    tx, trow = tf.convert_to_tensor(x), tf.convert_to_tensor(row)
-    # (name, tapeflow fn, numpy fn, bytes moved per call)
+    tx, tpos, trow = (tf.convert_to_tensor(a) for a in (x, positive, row))
+    px, ppos, prow = (torch.from_numpy(a) if torch else None for a in (x, positive, row))
+    # (name, tapeflow fn, numpy fn, torch fn, bytes moved per call)
     return [
-        ("add (2048,2048)+(2048,)", lambda: tx + trow, lambda: x + row, 2 * x.nbytes),
-        ("multiply same shape", lambda: tx * tx, lambda: x * x, 3 * x.nbytes),
-        ("relu", lambda: tf.nn.relu(tx), lambda: np.maximum(x, 0), 2 * x.nbytes),
-        ("exp", lambda: tf.exp(tx), lambda: np.exp(x), 2 * x.nbytes),
-        ("tanh", lambda: tf.tanh(tx), lambda: np.tanh(x), 2 * x.nbytes),
-        ("reduce_sum all", lambda: tf.reduce_sum(tx), lambda: np.sum(x), x.nbytes),
+        ("add (2048,2048)+(2048,)", lambda: tx + trow, lambda: x + row,
+         lambda: px + prow, 2 * x.nbytes),
+        ("multiply same shape", lambda: tx * tx, lambda: x * x, lambda: px * px, 3 * x.nbytes),
+        ("relu", lambda: tf.nn.relu(tx), lambda: np.maximum(x, 0), lambda: torch.relu(px),
+         2 * x.nbytes),
+        ("exp", lambda: tf.exp(tx), lambda: np.exp(x), lambda: torch.exp(px), 2 * x.nbytes),
+        ("log", lambda: tf.math.log(tpos), lambda: np.log(positive), lambda: torch.log(ppos),
+         2 * x.nbytes),
+        ("tanh", lambda: tf.tanh(tx), lambda: np.tanh(x), lambda: torch.tanh(px), 2 * x.nbytes),
+        ("sigmoid", lambda: tf.sigmoid(tx), lambda: _sigmoid(x), lambda: torch.sigmoid(px),
+         2 * x.nbytes),
+        ("softplus", lambda: tf.math.softplus(tx), lambda: np.logaddexp(0, x),
+         lambda: torch.nn.functional.softplus(px), 2 * x.nbytes),
+        ("reduce_sum all", lambda: tf.reduce_sum(tx), lambda: np.sum(x), lambda: px.sum(),
+         x.nbytes),
         ("reduce_sum axis=0", lambda: tf.reduce_sum(tx, axis=0), lambda: np.sum(x, axis=0),
-         x.nbytes),
+         lambda: px.sum(0), x.nbytes),
         ("reduce_max axis=1", lambda: tf.reduce_max(tx, axis=1), lambda: np.max(x, axis=1),
-         x.nbytes),
+         lambda: px.amax(1), x.nbytes),
     ]
 
 
@@ -58,6 +82,40 @@ def _check(name, ours, theirs):
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * scale, err_msg=name)
 
 
+def _elementwise_rows(cases, repeats):
+    rows = []
+    for name, ours, theirs, peer, nbytes in cases:
+        _check(name, ours, theirs)
+        if torch:
+            _check(name + " (torch)", peer, theirs)
+        numpy_s = median_seconds(theirs, repeats)
+        row = [name, f"{nbytes / numpy_s / 1e9:.1f}"]
+        for threads in (1, 2):
+            _C.set_num_threads(threads)
+            ours_s = median_seconds(ours, repeats)
+            if torch:
+                torch.set_num_threads(threads)
+                row.append(f"{nbytes / median_seconds(peer, repeats) / 1e9:.1f}")
+            else:
+                row.append("-")
+            row += [f"{nbytes / ours_s / 1e9:.1f}", f"{numpy_s / ours_s:.2f}x"]
+        rows.append(row)
+    _C.set_num_threads(0)
+    return rows
+
+
+@contextmanager
+def _busy_core():
+    """Another process spinning on one core: a thread pool must degrade, not stall."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
@@ -67,19 +125,15 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}")
 
-    rows = []
-    for name, ours, theirs, nbytes in _elementwise_cases(rng):
-        _check(name, ours, theirs)
-        numpy_s = median_seconds(theirs, repeats)
-        row = [name, f"{nbytes / numpy_s / 1e9:.1f}"]
-        for threads in (1, 2):
-            _C.set_num_threads(threads)
-            ours_s = median_seconds(ours, repeats)
-            row += [f"{nbytes / ours_s / 1e9:.1f}", f"{numpy_s / ours_s:.2f}x"]
-        rows.append(row)
-    _C.set_num_threads(0)
-    print_table("elementwise and reductions, GB/s (NumPy is single-threaded here)",
-                ["case", "numpy", "tf 1thr", "ratio", "tf 2thr", "ratio"], rows)
+    cases = _elementwise_cases(rng)
+    header = ["case", "numpy", "torch 1thr", "tf 1thr", "vs numpy", "torch 2thr", "tf 2thr",
+              "vs numpy"]
+    print_table("elementwise and reductions over 4M float32, GB/s (NumPy is single-threaded)",
+                header, _elementwise_rows(cases, repeats))
+    busy = [case for case in cases if case[0] in ("add (2048,2048)+(2048,)", "exp", "tanh")]
+    with _busy_core():
+        print_table("the same with one core kept busy by another process", header,
+                    _elementwise_rows(busy, repeats))
 
     rows = []
     for name, ours, theirs, flops in _matmul_cases(rng, args.quick):

@@ -95,24 +95,21 @@ model.fit(train_images, train_labels,
 test_metrics = model.evaluate(test_images, test_labels)
 print('test loss, accuracy, rmse:', test_metrics)
 
-# 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint. The book's 'my_checkpoint_path'
-# has no extension; Keras 3 (and tapeflow) want '.keras' for a whole model.
-model = get_mnist_model()
-saving = hasattr(model, 'save')
+# 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
+# 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
+# writes the `.keras` zip at that path and load_model reads it back.
 callbacks_list = [
     keras.callbacks.EarlyStopping(
         monitor='accuracy',
         patience=1,
     ),
-]
-if saving:
-    callbacks_list.append(keras.callbacks.ModelCheckpoint(
-        filepath='checkpoint.keras',
+    keras.callbacks.ModelCheckpoint(
+        filepath='my_checkpoint_path',
         monitor='val_loss',
         save_best_only=True,
-    ))
-else:
-    print('NOTICE: model saving is not available in this tapeflow yet: ModelCheckpoint skipped')
+    ),
+]
+model = get_mnist_model()
 model.compile(optimizer='rmsprop',
               loss='sparse_categorical_crossentropy',
               metrics=['accuracy'])
@@ -121,10 +118,9 @@ history = model.fit(train_images, train_labels,
                     callbacks=callbacks_list,
                     validation_data=(val_images, val_labels))
 print('EarlyStopping: trained %d epochs' % len(history.history['loss']))
-if saving:
-    model = keras.models.load_model('checkpoint.keras')
-    print('reloaded the best model: test loss, accuracy:',
-          model.evaluate(test_images, test_labels, verbose=0))
+model = keras.models.load_model('my_checkpoint_path')
+print('reloaded the best model: test loss, accuracy:',
+      model.evaluate(test_images, test_labels, verbose=0))
 
 
 # 7.3.3 Writing your own callbacks

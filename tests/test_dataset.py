@@ -80,7 +80,14 @@ def test_generator_source_is_called_again_each_pass():
     assert batch[0].shape == (2, 2)
 
 
-def test_fit_evaluate_predict_on_a_dataset():
+@pytest.fixture
+def seeded():
+    keras.utils.set_random_seed(0)  # the weights' initial values and the shuffle order
+    yield
+    tf.random.set_seed(None)
+
+
+def test_fit_evaluate_predict_on_a_dataset(seeded):
     rng = np.random.default_rng(0)
     x = rng.random((64, 3)).astype(np.float32)
     y = (x.sum(axis=1) > 1.5).astype(np.float32)

@@ -73,6 +73,7 @@ EXPECTED = {
         notice("mnist"),
         r"test loss, accuracy, rmse: \[",
         r"EarlyStopping: trained [12] epochs",
+        r"reloaded the best model: test loss, accuracy: \[",
         r"LossHistory: epoch 1, 16 batch losses",
     ],
     "ch7_custom_training.py": [

@@ -102,8 +102,9 @@ def test_any_strided_view(geometry, dtype, rng):
 @pytest.mark.parametrize(
     "shapes",
     [
-        ((200, 300), (300, 100)),  # split over M blocks
-        ((6, 512), (512, 2000)),  # one M block: split over N
+        ((200, 300), (300, 100)),  # one independent product per thread, split over M
+        ((6, 512), (512, 2000)),  # one independent product per thread, split over N
+        ((520, 530), (530, 500)),  # above 2^27 multiply-adds: M blocks share one packed B
         ((64, 9, 40), (40, 30)),  # many small: split over batch
         ((3, 300, 700), (700, 20)),
     ],

@@ -17,6 +17,8 @@ void init_random(py::module_& m);
 void init_config(py::module_& m);
 void init_autograd(py::module_& m);
 void init_variable(py::module_& m);
+void init_device(py::module_& m);
+void init_optimizer(py::module_& m);
 
 // Op bindings release the GIL while the op runs: `m.def(name, fn, kReleaseGil)`.
 using ReleaseGil = py::call_guard<py::gil_scoped_release>;

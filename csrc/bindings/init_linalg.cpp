@@ -1,6 +1,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/init.h"
+#include "ops/dense.h"
 #include "ops/linalg.h"
 
 namespace tapeflow::bindings {
@@ -14,6 +15,8 @@ void init_linalg(py::module_& m) {
         py::overload_cast<const Tensor&, const Tensor&, const std::vector<int64_t>&,
                           const std::vector<int64_t>&>(&ops::tensordot),
         py::arg("a"), py::arg("b"), py::arg("a_axes"), py::arg("b_axes"), ReleaseGil());
+  m.def("dense", &ops::dense, py::arg("x"), py::arg("kernel"), py::arg("bias") = py::none(),
+        py::arg("activation") = "linear", ReleaseGil());
 
   // Testing aids: the reference kernel behind the same checks, and arbitrary strided views
   // (validated by Tensor::view_of) to feed the kernels any geometry.

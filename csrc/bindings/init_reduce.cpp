@@ -25,6 +25,8 @@ void init_reduce(py::module_& m) {
         py::arg("output_type"), ReleaseGil());
   m.def("softmax", &ops::softmax, py::arg("logits"), py::arg("axis"), ReleaseGil());
   m.def("log_softmax", &ops::log_softmax, py::arg("logits"), py::arg("axis"), ReleaseGil());
+  m.def("sparse_softmax_cross_entropy", &ops::sparse_softmax_cross_entropy, py::arg("logits"),
+        py::arg("labels"), ReleaseGil());
 }
 
 }  // namespace tapeflow::bindings

@@ -6,6 +6,7 @@
 #include "bindings/init.h"
 #include "ops/common.h"
 #include "ops/creation.h"
+#include "ops/device.h"
 #include "ops/index.h"
 #include "ops/shape.h"
 
@@ -43,6 +44,9 @@ int64_t exact_int(PyObject* p, const char* what) {
   return value;
 }
 
+// Integer arguments are read on the host: a tensor elsewhere comes over first.
+Tensor on_host(const Tensor& t) { return ops::to_device(t, Device{}); }
+
 int64_t read_int(const Tensor& t, int64_t i) {
   TF_CHECK(t.device().is_cpu(), TypeError, "cannot read integer arguments from a tensor on ",
            t.device().name());
@@ -53,7 +57,7 @@ int64_t read_int(const Tensor& t, int64_t i) {
 int64_t to_int(py::handle obj, const char* what) {
   if (PyLong_CheckExact(obj.ptr())) return exact_int(obj.ptr(), what);
   if (is_tensor_like(obj)) {
-    const Tensor t = to_tensor(obj);
+    const Tensor t = on_host(to_tensor(obj));
     TF_CHECK(is_integer(t.dtype()) && t.rank() == 0, TypeError, what,
              " must be an integer or a 0-d integer tensor, got a ", dtype_name(t.dtype()),
              " tensor of shape ", shape_str(t.shape()));
@@ -74,7 +78,7 @@ int64_t to_int(py::handle obj, const char* what) {
 IntList to_int_list(py::handle obj, const char* what) {
   IntList values;
   if (is_tensor_like(obj)) {
-    const Tensor t = ops::contiguous(to_tensor(obj));
+    const Tensor t = ops::contiguous(on_host(to_tensor(obj)));
     TF_CHECK_ARG(is_integer(t.dtype()) && t.rank() <= 1, what,
                  " must be a 1-D integer tensor, got a ", dtype_name(t.dtype()),
                  " tensor of shape ", shape_str(t.shape()));
@@ -176,7 +180,7 @@ IndexItem to_index_item(py::handle obj) {
                "boolean mask tensor of rank >= 1");
       item.kind = Kind::Mask;
     } else if (is_integer(t.dtype()) && t.rank() == 0) {
-      item.index = read_int(t, 0);
+      item.index = read_int(on_host(t), 0);
     } else if (is_integer(t.dtype())) {
       item.kind = Kind::Array;
     } else if (t.numel() == 0 && !is_tensor_like(obj)) {  // x[[]]: an empty list of indices
@@ -247,7 +251,7 @@ void init_shape(py::module_& m) {
         return ops::reverse(x, to_axes(axis, "reverse: axis"));
       },
       arg("x"), arg("axis"));
-  m.def("identity", &ops::identity, arg("x"));
+  m.def("identity", &ops::identity_on_scope_device, arg("x"));
   m.def(
       "split",
       [](const Tensor& x, py::handle sizes, py::handle axis) {

@@ -9,6 +9,7 @@
 #include "core/allocator.h"
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
+#include "ops/device.h"
 
 namespace tapeflow::bindings {
 namespace {
@@ -48,7 +49,7 @@ DType dtype_from_format(const std::string& format, ssize_t itemsize) {
                           " (expected float32, float64, int32, int64 or bool)"));
 }
 
-// Copies any (possibly strided) buffer into a new contiguous CPU tensor.
+// Copies any (possibly strided) buffer into a new contiguous tensor on the placement device.
 Tensor from_buffer(const py::buffer& source) {
   py::buffer_info info = source.request(/*writable=*/false);
   const DType dtype = dtype_from_format(info.format, info.itemsize);
@@ -75,6 +76,7 @@ Tensor from_buffer(const py::buffer& source) {
   Tensor view = Tensor::from_storage(foreign, shape, strides, -lo / info.itemsize, dtype);
   py::gil_scoped_release release;
   kernels::copy(view, out);
+  if (!placement_device().is_cpu()) out = ops::place(out);
   return out;
 }
 
@@ -108,6 +110,7 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("_numel", &Tensor::numel)
       .def_property_readonly("_is_contiguous", &Tensor::is_contiguous)
       .def_property_readonly("device", [](const Tensor& t) { return t.device().name(); })
+      .def_property_readonly("_on_host", [](const Tensor& t) { return t.device().is_cpu(); })
       .def_buffer([](const Tensor& t) -> py::buffer_info {
         TF_CHECK(t.device().is_cpu(), TypeError, "a tensor on ", t.device().name(),
                  " has no host buffer; copy it to the CPU first");
@@ -119,16 +122,18 @@ void init_tensor(py::module_& m) {
       });
 
   m.def("from_buffer", &from_buffer, py::arg("buffer"),
-        "Copies a Python buffer (e.g. a NumPy array) into a new CPU tensor.");
+        "Copies a Python buffer (e.g. a NumPy array) into a new tensor on the placement device.");
   // 0-d tensors from Python numbers (the hot path of `x * 2`): no NumPy round trip.
   m.def("scalar_float", [](double value, DType dtype) {
     Tensor t = Tensor::empty(Dims{}, dtype);
     TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
+    if (!placement_device().is_cpu()) t = ops::place(t);
     return t;
   }, py::arg("value"), py::arg("dtype"));
   m.def("scalar_int", [](int64_t value, DType dtype) {
     Tensor t = Tensor::empty(Dims{}, dtype);
     TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
+    if (!placement_device().is_cpu()) t = ops::place(t);
     return t;
   }, py::arg("value"), py::arg("dtype"));
   m.def("allocator_stats", [] {

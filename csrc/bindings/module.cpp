@@ -13,4 +13,6 @@ PYBIND11_MODULE(_C, m) {
   init_config(m);
   init_autograd(m);
   init_variable(m);
+  init_device(m);
+  init_optimizer(m);
 }

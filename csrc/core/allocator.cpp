@@ -7,6 +7,10 @@
 
 #include "core/errors.h"
 
+#ifdef TAPEFLOW_HAS_CUDA
+#include "core/cuda/runtime.h"
+#endif
+
 namespace tapeflow {
 namespace {
 
@@ -99,9 +103,13 @@ CpuCachingAllocator& cpu_allocator() {
 }  // namespace
 
 Allocator& allocator_for(Device device) {
-  TF_CHECK(device.is_cpu(), UnimplementedError, "no allocator for device ", device.name(),
-           ": this build has no CUDA backend");
-  return cpu_allocator();
+  if (device.is_cpu()) return cpu_allocator();
+#ifdef TAPEFLOW_HAS_CUDA
+  return cuda::allocator(device.index);
+#else
+  throw UnimplementedError(
+      str_cat("no allocator for device ", device.name(), ": this build has no CUDA backend"));
+#endif
 }
 
 AllocatorStats cpu_allocator_stats() { return cpu_allocator().stats(); }

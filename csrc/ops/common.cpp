@@ -10,12 +10,6 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
                " (tapeflow, like TensorFlow, never promotes; use tf.cast)");
 }
 
-void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
-  TF_CHECK_ARG(a.device() == b.device(), op, ": inputs live on different devices, ",
-               a.device().name(), " and ", b.device().name(),
-               "; copy one with tf.identity under tf.device(...)");
-}
-
 Tensor broadcast_view(const Tensor& t, const Dims& shape) {
   if (t.shape() == shape) return t;
   const int rank = shape.size(), lead = rank - t.rank();

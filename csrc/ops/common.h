@@ -6,8 +6,6 @@ namespace tapeflow::ops {
 
 // Raises "op: expected both inputs to have the same dtype, got float32 and int32".
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b);
-// Raises when the tensors live on different devices (TensorFlow's rule: no silent copies).
-void check_same_device(const char* op, const Tensor& a, const Tensor& b);
 // A zero-copy view of `t` broadcast to `shape` (which must be broadcast-compatible).
 Tensor broadcast_view(const Tensor& t, const Dims& shape);
 // A 0-d tensor holding `value` converted to like's dtype, on like's device.

@@ -6,6 +6,7 @@
 #include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 #include "ops/elementwise.h"
 #include "ops/shape.h"
 
@@ -41,11 +42,11 @@ Tensor fill(const std::vector<int64_t>& dims, const Tensor& value) {
 }
 
 Tensor zeros(const std::vector<int64_t>& dims, DType dtype) {
-  return fill(dims, host_scalar(0.0, dtype));
+  return fill(dims, place(host_scalar(0.0, dtype)));
 }
 
 Tensor ones(const std::vector<int64_t>& dims, DType dtype) {
-  return fill(dims, host_scalar(1.0, dtype));
+  return fill(dims, place(host_scalar(1.0, dtype)));
 }
 
 Tensor eye(int64_t num_rows, std::optional<int64_t> num_columns,
@@ -58,21 +59,23 @@ Tensor eye(int64_t num_rows, std::optional<int64_t> num_columns,
   Dims shape = checked_dims("eye", batch_shape);
   shape.push_back(num_rows);
   shape.push_back(columns);
-  Tensor out = Tensor::empty(shape, dtype);
+  Tensor out = Tensor::empty(shape, dtype, placement_device());
   if (out.numel() > 0) kernels::eye(out);
   return out;
 }
 
-Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
-  TF_CHECK_ARG(start.rank() == 0 && limit.rank() == 0 && delta.rank() == 0,
+Tensor range(const Tensor& start_in, const Tensor& limit_in, const Tensor& delta_in) {
+  TF_CHECK_ARG(start_in.rank() == 0 && limit_in.rank() == 0 && delta_in.rank() == 0,
                "range: start, limit and delta must be scalars, got shapes ",
-               shape_str(start.shape()), ", ", shape_str(limit.shape()), " and ",
-               shape_str(delta.shape()));
-  check_same_dtype("range", start, limit);
-  check_same_dtype("range", start, delta);
+               shape_str(start_in.shape()), ", ", shape_str(limit_in.shape()), " and ",
+               shape_str(delta_in.shape()));
+  check_same_dtype("range", start_in, limit_in);
+  check_same_dtype("range", start_in, delta_in);
+  // The size is decided on the host: the scalars are read there.
+  const Tensor start = to_device(start_in, Device{}), limit = to_device(limit_in, Device{});
+  const Tensor delta = to_device(delta_in, Device{});
   int64_t size = 0;
   TF_DISPATCH_NUMERIC(start.dtype(), "range", {
-    // The three scalars are host tensors made by the caller from Python numbers.
     const scalar_t s = *start.data<scalar_t>(), l = *limit.data<scalar_t>();
     const scalar_t d = *delta.data<scalar_t>();
     TF_CHECK_ARG(d != 0, "range: requires delta != 0: ", d);
@@ -89,8 +92,9 @@ Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
       size = int64_t(count);
     }
   });
-  Tensor out = Tensor::empty(Dims{size}, start.dtype());
-  if (size > 0) kernels::fill_range(start, delta, out);
+  Tensor out = Tensor::empty(Dims{size}, start.dtype(), placement_device());
+  if (size > 0)
+    kernels::fill_range(to_device(start, out.device()), to_device(delta, out.device()), out);
   return out;
 }
 
@@ -133,6 +137,10 @@ Tensor one_hot(const Tensor& indices, int64_t depth, const Tensor& on, const Ten
                "scalars, got shapes ",
                shape_str(on.shape()), " and ", shape_str(off.shape()));
   check_same_dtype("one_hot", on, off);
+  if (!same_device(indices, on) || !same_device(on, off)) {
+    const Device d = common_device("one_hot", {indices, on, off});
+    return one_hot(to_device(indices, d), depth, to_device(on, d), to_device(off, d), axis);
+  }
   const int rank = indices.rank();
   TF_CHECK(axis >= -1 && axis <= rank, IndexError, "one_hot: expected axis to be -1 or in [0, ",
            rank, "], got ", axis);

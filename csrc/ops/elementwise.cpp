@@ -3,6 +3,7 @@
 #include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 
 namespace tapeflow::ops {
 namespace {
@@ -99,7 +100,10 @@ Tensor unary_gradient(UnaryOp op, const Tensor& a, const Tensor& out, const Tens
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   const char* name = op_name(op);
   check_same_dtype(name, a, b);
-  check_same_device(name, a, b);
+  if (!same_device(a, b)) {
+    const Device d = common_device(name, {a, b});
+    return binary(op, to_device(a, d), to_device(b, d));
+  }
   const DType dtype = a.dtype();
   if (is_logical(op)) {
     TF_CHECK_ARG(dtype == DType::Bool, name, ": expected bool inputs, got ", dtype_name(dtype));
@@ -155,8 +159,10 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   TF_CHECK_ARG(cond.dtype() == DType::Bool, "where: condition must be bool, got ",
                dtype_name(cond.dtype()));
   check_same_dtype("where", a, b);
-  check_same_device("where", a, b);
-  check_same_device("where", cond, a);
+  if (!same_device(a, b) || !same_device(cond, a)) {
+    const Device d = common_device("where", {cond, a, b});
+    return where(to_device(cond, d), to_device(a, d), to_device(b, d));
+  }
   const Dims shape =
       broadcast_shapes(cond.shape(), broadcast_shapes(a.shape(), b.shape(), "where"), "where");
   Tensor out = Tensor::empty(shape, a.dtype(), a.device());

@@ -96,7 +96,7 @@ Tensor view_forward(const Tensor& x, const std::vector<IndexItem>& key);
 
 // The transpose of basic_view: zeros of x's shape with g written where the view looks.
 Tensor view_backward(const Tensor& g, const IntList& x_shape, const std::vector<IndexItem>& key) {
-  Tensor out = zeros(x_shape, g.dtype());
+  Tensor out = fill(x_shape, scalar_like(0.0, g));  // on g's device
   const Tensor window = basic_view(out, key);
   if (window.numel() > 0) kernels::copy(g, window);
   TF_RECORD("getitem_grad", {g}, {out}, [key](const auto& gg, const auto&) {

@@ -3,6 +3,7 @@
 #include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 
 namespace tapeflow::ops {
 namespace {
@@ -73,7 +74,10 @@ void check_in_range(const char* op, const Tensor& indices, int64_t size) {
 
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims) {
   const GatherPlan plan = plan_gather("gather", params.shape(), indices, axis, batch_dims);
-  check_same_device("gather", params, indices);
+  if (!same_device(params, indices)) {
+    const Device d = common_device("gather", {params, indices});
+    return gather(to_device(params, d), to_device(indices, d), axis, batch_dims);
+  }
   const Tensor packed = contiguous(indices);
   check_in_range("gather", packed, plan.dims.axis_size);
   Tensor out = Tensor::empty(plan.out_shape, params.dtype(), params.device());
@@ -90,6 +94,10 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
 Tensor scatter_sum(const Tensor& updates, const Tensor& indices, int64_t axis, int64_t batch_dims,
                    int64_t dim_size) {
   TF_CHECK_ARG(dim_size >= 0, "scatter_sum: dim_size must be non-negative, got ", dim_size);
+  if (!same_device(updates, indices)) {
+    const Device d = common_device("scatter_sum", {updates, indices});
+    return scatter_sum(to_device(updates, d), to_device(indices, d), axis, batch_dims, dim_size);
+  }
   // The params shape whose gather has updates' shape.
   const int64_t b = batch_dims < 0 ? batch_dims + indices.rank() : batch_dims;
   const int64_t index_dims = indices.rank() - b;

@@ -4,6 +4,7 @@
 #include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 #include "ops/reduce.h"
 #include "ops/shape.h"
 
@@ -27,10 +28,11 @@ Tensor concat(const std::vector<Tensor>& values, int64_t axis) {
   Dims shape = first.shape();
   IntList sizes;
   shape[a] = 0;
+  Device device = first.device();  // the GPU among mixed inputs (ops/device.h)
   for (size_t i = 0; i < values.size(); ++i) {
     const Tensor& v = values[i];
     check_same_dtype("concat", first, v);
-    check_same_device("concat", first, v);
+    if (!same_device(first, v)) device = common_device("concat", values);
     TF_CHECK_ARG(v.rank() == first.rank(), "concat: ranks of all input tensors should match: ",
                  "values[0].shape = ", shape_str(first.shape()), " vs. values[", i,
                  "].shape = ", shape_str(v.shape()));
@@ -41,7 +43,7 @@ Tensor concat(const std::vector<Tensor>& values, int64_t axis) {
     shape[a] += v.dim(a);
     sizes.push_back(v.dim(a));
   }
-  Tensor out = Tensor::empty(shape, first.dtype(), first.device());
+  Tensor out = Tensor::empty(shape, first.dtype(), device);
   int64_t start = 0;
   for (const Tensor& v : values) {
     if (v.numel() > 0) kernels::copy(v, narrow(out, a, start, v.dim(a)));
@@ -61,16 +63,17 @@ Tensor stack(const std::vector<Tensor>& values, int64_t axis) {
            " is out of range for inputs of rank ", rank, " (expected an axis in [", -rank - 1, ", ",
            rank, "])");
   const int a = int(axis < 0 ? axis + rank + 1 : axis);
+  Device device = first.device();  // the GPU among mixed inputs (ops/device.h)
   for (size_t i = 0; i < values.size(); ++i) {
     check_same_dtype("stack", first, values[i]);
-    check_same_device("stack", first, values[i]);
+    if (!same_device(first, values[i])) device = common_device("stack", values);
     TF_CHECK_ARG(values[i].shape() == first.shape(), "stack: shapes of all inputs must match: ",
                  "values[0].shape = ", shape_str(first.shape()), " != values[", i,
                  "].shape = ", shape_str(values[i].shape()));
   }
   Dims shape = first.shape();
   shape.insert(a, int64_t(values.size()));
-  Tensor out = Tensor::empty(shape, first.dtype(), first.device());
+  Tensor out = Tensor::empty(shape, first.dtype(), device);
   if (out.numel() > 0) {
     Dims strides = out.strides();
     const int64_t step = strides[a];

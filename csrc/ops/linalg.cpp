@@ -6,6 +6,7 @@
 #include "autograd/tape.h"
 #include "kernels/dispatch.h"
 #include "ops/common.h"
+#include "ops/device.h"
 
 namespace tapeflow::ops {
 namespace {
@@ -19,7 +20,6 @@ std::string tf_shape_str(const Dims& shape) {
 
 void check_operands(const char* op, const Tensor& a, const Tensor& b) {
   check_same_dtype(op, a, b);
-  check_same_device(op, a, b);
   TF_CHECK_ARG(a.dtype() != DType::Bool, op,
                ": expected float32, float64, int32 or int64 inputs, got bool");
 }
@@ -146,6 +146,10 @@ std::vector<int> inverse_of(const std::vector<int>& came_from) {
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  if (!same_device(a, b)) {
+    const Device d = common_device("matmul", {a, b});
+    return matmul(to_device(a, d), to_device(b, d), transpose_a, transpose_b);
+  }
   const MatmulOperands p = prepare_matmul(a, b, transpose_a, transpose_b);
   Tensor out = Tensor::empty(p.out_shape, a.dtype(), a.device());
   if (out.numel() > 0) kernels::gemm(p.a, p.b, out);
@@ -168,6 +172,10 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose
 }
 
 Tensor matmul_reference(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  if (!same_device(a, b)) {
+    const Device d = common_device("matmul", {a, b});
+    return matmul_reference(to_device(a, d), to_device(b, d), transpose_a, transpose_b);
+  }
   const MatmulOperands p = prepare_matmul(a, b, transpose_a, transpose_b);
   Tensor out = Tensor::empty(p.out_shape, a.dtype(), a.device());
   if (out.numel() > 0) kernels::gemm_reference(p.a, p.b, out);

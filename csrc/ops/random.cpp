@@ -1,6 +1,7 @@
 // Random ops: validation, then one kernel. None of them has a gradient: their outputs do not
 // depend on a differentiable input (mean and stddev are plain numbers here; the Python layer
-// applies tensor-valued ones with ordinary, differentiable ops).
+// applies tensor-valued ones with ordinary, differentiable ops). New draws go to the placement
+// device (core/device.h); a shuffle stays on its input's device.
 #include "ops/random.h"
 
 #include <limits>
@@ -40,7 +41,7 @@ Tensor random_uniform(const Dims& shape, DType dtype, double minval, double maxv
   check_shape(op, shape);
   check_float(op, dtype);
   const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype);
+  Tensor out = Tensor::empty(shape, dtype, placement_device());
   if (out.numel() > 0) kernels::random_uniform(stream, minval, maxval, out);
   return out;
 }
@@ -58,7 +59,7 @@ Tensor random_uniform_int(const Dims& shape, DType dtype, int64_t minval, int64_
   }
   TF_CHECK_ARG(minval < maxval, op, ": Need minval < maxval: ", minval, " >= ", maxval);
   const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype);
+  Tensor out = Tensor::empty(shape, dtype, placement_device());
   if (out.numel() > 0)
     kernels::random_uniform_int(stream, minval, uint64_t(maxval) - uint64_t(minval), out);
   return out;
@@ -70,7 +71,7 @@ Tensor random_normal(const Dims& shape, DType dtype, double mean, double stddev,
   check_shape(op, shape);
   check_float(op, dtype);
   const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype);
+  Tensor out = Tensor::empty(shape, dtype, placement_device());
   if (out.numel() > 0) kernels::random_normal(stream, mean, stddev, out);
   return out;
 }
@@ -81,7 +82,7 @@ Tensor truncated_normal(const Dims& shape, DType dtype, double mean, double stdd
   check_shape(op, shape);
   check_float(op, dtype);
   const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype);
+  Tensor out = Tensor::empty(shape, dtype, placement_device());
   if (out.numel() > 0) kernels::truncated_normal(stream, mean, stddev, out);
   return out;
 }

@@ -3,6 +3,7 @@
 // fresh handle on the same values that no tape connects to its source.
 #pragma once
 #include "core/tensor.h"
+#include "kernels/scalar_ops.h"
 
 namespace tapeflow::ops {
 
@@ -11,6 +12,10 @@ Tensor clone(const Tensor& x);
 // dst[...] = src, src broadcast to dst's shape; same dtype and device. dst may be a strided
 // view; it must not overlap src.
 void write_into(const Tensor& dst, const Tensor& src);
+// dst = dst (op) src in place, src broadcast to dst's shape (op: add or subtract): a variable's
+// assign_add/assign_sub when it owns its memory alone, without a temporary. Never recorded:
+// like write_into, it changes memory a tape never saw as a value.
+void update_into(BinaryOp op, const Tensor& dst, const Tensor& src);
 // The same values under a new tensor id, never recorded: gradients stop here.
 Tensor stop_gradient(const Tensor& x);
 

@@ -10,6 +10,7 @@ from tapeflow import _C, _tensor, dtypes, errors
 _tensor.install()
 
 from tapeflow._convert import convert_to_tensor
+from tapeflow._device import device
 from tapeflow.dtypes import DType, as_dtype, bool, double, float32, float64, int32, int64
 from tapeflow.tensor_shape import TensorShape
 from tapeflow.variables import Variable

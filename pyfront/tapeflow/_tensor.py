@@ -20,21 +20,30 @@ Tensor = _C.Tensor
 
 
 def _shape(self) -> TensorShape:
-    return TensorShape(self._shape)
+    # The C++ shape is a tuple of ints already: skip TensorShape's per-dimension checks.
+    return tuple.__new__(TensorShape, self._shape)
 
 
 def _dtype(self) -> _dtypes.DType:
     return _dtypes.from_c(self._dtype)
 
 
+def _host(self):
+    """The tensor itself when its values live on the host, else a copy there (from a GPU)."""
+    return self if self._on_host else _C.to_device(self, "CPU")
+
+
 def _numpy(self) -> np.ndarray:
     """A NumPy copy of the values (writable, independent of the tensor)."""
-    return np.array(memoryview(self))
+    return np.array(memoryview(_host(self)))
 
 
 def _array(self, dtype=None, copy=None):
     # NumPy 2's protocol: copy=False must not copy, copy=None copies only when needed.
-    view = np.asarray(memoryview(self))
+    if copy is False and not self._on_host:
+        raise ValueError(f"a tensor on {self.device} has no host memory to view; converting "
+                         "it to NumPy needs a copy, but copy=False was requested")
+    view = np.asarray(memoryview(_host(self)))
     if dtype is not None and np.dtype(dtype) != view.dtype:
         if copy is False:
             raise ValueError(f"converting a {self.dtype.name} tensor to {np.dtype(dtype)} "
@@ -46,6 +55,9 @@ def _array(self, dtype=None, copy=None):
 def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     """DLPack export. Consumers that know DLPack >= 1.0 get a zero-copy read-only view;
     older ones cannot be told the memory is read-only, so they get a copy."""
+    if not self._on_host:
+        raise BufferError(f"DLPack export of a tensor on {self.device} is not supported; copy "
+                          "it to the CPU first (tf.identity under tf.device('/CPU:0'))")
     if stream is not None:
         raise BufferError("CPU tensors take no stream (stream must be None)")
     if dl_device is not None and tuple(dl_device) != (1, 0):
@@ -62,7 +74,9 @@ def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
 
 
 def _dlpack_device(self):
-    return (1, 0)  # kDLCPU, device 0
+    if self._on_host:
+        return (1, 0)  # kDLCPU, device 0
+    return (2, int(self.device.rsplit(":", 1)[1]))  # kDLCUDA
 
 
 def _scalar_value(self, kind: str):
@@ -70,7 +84,9 @@ def _scalar_value(self, kind: str):
         raise TypeError(
             f"only tensors with one element can be converted to Python {kind}s; "
             f"got shape {tuple(self._shape)}")
-    return np.asarray(memoryview(self)).reshape(()).item()
+    view = memoryview(_host(self))
+    return view.tolist() if view.ndim == 0 else view.tolist()[0] if view.ndim == 1 else \
+        np.asarray(view).reshape(()).item()
 
 
 def _float(self) -> float:
@@ -119,7 +135,7 @@ def _setitem(self, key, value):
 
 
 def _format_values(self, is_repr: bool) -> str:
-    values = np.asarray(memoryview(self))
+    values = np.asarray(memoryview(_host(self)))
     if self.ndim == 0:
         return np.array_str(values)
     text = np.array_repr(values) if is_repr else np.array_str(values)

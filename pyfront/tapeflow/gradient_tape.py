@@ -201,6 +201,11 @@ class GradientTape:
         seeds = [] if output_gradients is None else [
             None if g is None else convert_to_tensor(g) for g in nest.flatten(output_gradients)]
         grads = self._tape.gradient(targets, values, seeds)
+        if not self._persistent:
+            # The records are gone; dropping the values read lets an optimizer update the
+            # variables in place instead of copying them (Variable.assign's copy-on-write).
+            for entry in self._variables.values():
+                del entry[1:]
         if counts is not None:
             grads = _sum_groups(grads, counts)
         if zero_unconnected:

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from tapeflow import _C, _tensor
+from tapeflow import _C, _convert, _tensor
 from tapeflow import dtypes as _dtypes
 from tapeflow._convert import convert_to_tensor
 from tapeflow.tensor_shape import TensorShape
@@ -53,7 +53,9 @@ class Variable:
         if shape is not None and validate_shape and TensorShape(shape) != value.shape:
             raise ValueError(f"initial value of shape {value.shape} does not match the "
                              f"requested shape {TensorShape(shape)}")
-        self._value = _C.clone(value)  # a private copy: the variable owns its storage
+        # A private copy on the placement device (the tf.device scope's, else the default
+        # device): the variable owns its storage.
+        self._value = _C.clone(_C.place(value))
         self._trainable = bool(trainable)
         self._name = (name or "Variable") + (":0" if not (name or "").endswith(":0") else "")
         self._layer_meta = None
@@ -112,6 +114,8 @@ class Variable:
         return sys.getrefcount(self._value) <= 2 and self._value._storage_owners == 1
 
     def _converted(self, value):
+        if type(value) is float or type(value) is int:  # counters and metrics, every step
+            return _convert.scalar(value, self.dtype)
         if hasattr(value, "__tf_tensor__") or isinstance(value, Tensor):
             value = convert_to_tensor(value)
             if value._dtype != self._value._dtype:
@@ -132,10 +136,17 @@ class Variable:
         return self
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        return self.assign(self._value + self._converted(delta))
+        return self._update(_C.BinaryOp.add, delta)
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        return self.assign(self._value - self._converted(delta))
+        return self._update(_C.BinaryOp.subtract, delta)
+
+    def _update(self, op, delta):
+        delta = self._converted(delta)
+        if self._owns_value_alone():  # in place, no temporary (metrics and counters every step)
+            _C.update_into(op, self._value, delta)
+            return self
+        return self.assign(_C.binary(op, self._value, delta))
 
     def __getitem__(self, key):
         return _SlicedVariable(self, key)

@@ -365,7 +365,8 @@ def test_early_stopping_verbose_messages(capsys):
 # -- ModelCheckpoint -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("filepath", "weights_only"),
-    [("my_checkpoint_path", False), ("model.weights", False), ("m.keras", True), ("m.h5", True)],
+    [("model.weights", False), ("m.h5", False), ("m.keras", True), ("m.h5", True),
+     ("my_checkpoint_path", True)],
 )
 def test_model_checkpoint_rejects_a_filepath_without_the_right_suffix(filepath, weights_only):
     suffix = ".weights.h5" if weights_only else ".keras"

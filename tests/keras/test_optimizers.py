@@ -294,8 +294,10 @@ def test_variables_iterations_and_slot_layout():
     names = [v.name for v in optimizer.variables]
     assert len(names) == 2 + 4  # iteration, learning_rate, 2 momentums, 2 velocities
     assert names[0].startswith("iteration") and names[1].startswith("learning_rate")
-    assert "momentum" in names[2] and "momentum" in names[3] and "velocity" in names[4]
-    assert [tuple(v.shape) for v in optimizer.variables[2:]] == [(2,), (1, 1), (2,), (1, 1)]
+    # Keras 3 interleaves the slots variable by variable (m_a, v_a, m_b, v_b): saved
+    # optimizer states (optimizer/vars/2, 3, ...) follow this order.
+    assert ["momentum" in n for n in names[2:]] == [True, False, True, False]
+    assert [tuple(v.shape) for v in optimizer.variables[2:]] == [(2,), (2,), (1, 1), (1, 1)]
     optimizer.apply_gradients(
         zip([tf.constant([1.0, 1.0]), tf.constant([[1.0]])], [a, b], strict=True)
     )

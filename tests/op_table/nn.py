@@ -18,6 +18,22 @@ def _log_softmax(x, axis):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
+def _sparse_cross_entropy(logits, labels):
+    """The composite reference: -log_softmax(logits)[label] per row."""
+    picked = np.take_along_axis(_log_softmax(logits, -1), labels[..., None].astype(np.int64), -1)
+    return -picked[..., 0]
+
+
+def _logits_and_labels(label_dtype):
+    def make(rng, shapes, dtype):
+        (shape,) = shapes
+        logits = rng.uniform(-5, 5, size=shape).astype(dtype)
+        labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(label_dtype)
+        return [logits, labels]
+
+    return make
+
+
 CASES = [
     OpCase(
         f"{name}[axis={axis}]",
@@ -45,4 +61,13 @@ CASES = [
         ("softmax", tf.nn.softmax, _softmax),
         ("log_softmax", tf.nn.log_softmax, _log_softmax),
     )
+] + [
+    OpCase(
+        f"sparse_softmax_cross_entropy_with_logits[labels={label_dtype}]",
+        lambda logits, labels: tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits),
+        _sparse_cross_entropy,
+        (((1, 1),), ((5, 10),), ((2, 3, 7),), ((33,),), ((0, 4),)),
+        make_inputs=_logits_and_labels(label_dtype),
+    )
+    for label_dtype in ("int32", "int64")
 ]

@@ -52,20 +52,23 @@ void reference_one(const GemmProblem<T>& p) {
 // strides, out (..., M, N) contiguous, one batch shape for all three. Many small products are
 // spread over the threads by batch index; a large one parallelises inside.
 template <typename T, class Fn>
-void for_each_matrix(const Tensor& a, const Tensor& b, const Tensor& out, Fn&& fn) {
+void for_each_matrix(const Tensor& a, const Tensor& b, const Tensor& out,
+                     const GemmEpilogue& epilogue, Fn&& fn) {
   const int r = out.rank();
   const int64_t m = out.dim(r - 2), n = out.dim(r - 1), k = a.dim(r - 1);
-  const GemmProblem<T> first{m,
-                             n,
-                             k,
-                             a.data<T>(),
-                             a.strides()[r - 2],
-                             a.strides()[r - 1],
-                             b.data<T>(),
-                             b.strides()[r - 2],
-                             b.strides()[r - 1],
-                             out.data<T>(),
-                             n};
+  GemmProblem<T> first{m,
+                       n,
+                       k,
+                       a.data<T>(),
+                       a.strides()[r - 2],
+                       a.strides()[r - 1],
+                       b.data<T>(),
+                       b.strides()[r - 2],
+                       b.strides()[r - 1],
+                       out.data<T>(),
+                       n};
+  if (epilogue.bias.defined()) first.bias = epilogue.bias.data<T>();
+  first.activation = epilogue.activation;
   int64_t batch = 1;
   for (int d = 0; d < r - 2; ++d) batch *= out.dim(d);
   auto run_range = [&](int64_t lo, int64_t hi) {
@@ -95,23 +98,31 @@ void for_each_matrix(const Tensor& a, const Tensor& b, const Tensor& out, Fn&& f
 void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out) {
   if (out.numel() == 0) return;
   TF_DISPATCH_NUMERIC(out.dtype(), "matmul",
-                      for_each_matrix<scalar_t>(a, b, out, reference_one<scalar_t>));
+                      for_each_matrix<scalar_t>(a, b, out, {}, reference_one<scalar_t>));
 }
 
-void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
+void gemm(const Tensor& a, const Tensor& b, const Tensor& out, const GemmEpilogue& epilogue) {
   if (out.numel() == 0) return;
-  if (a.dim(a.rank() - 1) == 0) {  // K = 0: every dot product is empty
+  if (a.dim(a.rank() - 1) == 0) {  // K = 0: every dot product is empty, out = epilogue(0)
     std::memset(out.raw_data(), 0, size_t(out.numel()) * out.itemsize());
+    if (epilogue.bias.defined() || epilogue.activation != GemmActivation::None) {
+      TF_DISPATCH_FLOAT(
+          out.dtype(), "matmul",
+          for_each_matrix<scalar_t>(a, b, out, epilogue, [](const GemmProblem<scalar_t>& p) {
+            apply_epilogue(p, p.c, p.m, p.n, 0);
+          }));
+    }
     return;
   }
   switch (out.dtype()) {
     case DType::Float32:
-      for_each_matrix<float>(a, b, out,
+      for_each_matrix<float>(a, b, out, epilogue,
                              [](const GemmProblem<float>& p) { TF_CALL_ISA_KERNEL(gemm_f32, p); });
       return;
     case DType::Float64:
-      for_each_matrix<double>(
-          a, b, out, [](const GemmProblem<double>& p) { TF_CALL_ISA_KERNEL(gemm_f64, p); });
+      for_each_matrix<double>(a, b, out, epilogue, [](const GemmProblem<double>& p) {
+        TF_CALL_ISA_KERNEL(gemm_f64, p);
+      });
       return;
     default:
       gemm_reference(a, b, out);

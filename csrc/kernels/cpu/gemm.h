@@ -8,19 +8,32 @@
 //                   to the reference kernel.
 //   gemm_reference  an obviously correct triple loop, kept for tests and integer dtypes.
 //
+// A fused epilogue (the dense layer: activation(a @ b + bias)) is applied to each output tile
+// in the write-back of its last K slab, while the tile is still in L1.
+//
 // Results never depend on the thread count: threads split M (or N) blocks, never K.
 #pragma once
 #include <cstdint>
 
 #include "core/tensor.h"
+#include "kernels/scalar_ops.h"
 
 namespace tapeflow::cpu {
 
-void gemm(const Tensor& a, const Tensor& b, const Tensor& out);
+enum class GemmActivation { None, Relu, Sigmoid, Tanh };
+
+// out = activation(a @ b + bias): bias (N,) contiguous, shared by every matrix of a batch
+// (undefined: no bias). Float dtypes only.
+struct GemmEpilogue {
+  Tensor bias;
+  GemmActivation activation = GemmActivation::None;
+};
+
+void gemm(const Tensor& a, const Tensor& b, const Tensor& out, const GemmEpilogue& epilogue = {});
 void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out);
 
 // Products below this many multiply-adds run on one thread (a batch of them is split instead).
-constexpr int64_t kGemmParallelMacs = int64_t(1) << 20;
+constexpr int64_t kGemmParallelMacs = int64_t(1) << 19;
 
 // One (M,K) @ (K,N) product on raw memory, the unit the batch loop hands to the ISA kernels.
 // Strides are in elements and may be zero or negative; c is row-major with row stride ldc.
@@ -33,6 +46,34 @@ struct GemmProblem {
   int64_t b_row_stride, b_col_stride;
   T* c;
   int64_t ldc;
+  const T* bias = nullptr;  // (N,), or null
+  GemmActivation activation = GemmActivation::None;
+
+  bool has_epilogue() const { return bias != nullptr || activation != GemmActivation::None; }
 };
+
+// The epilogue on a rows x cols block of c (row stride ldc) whose first column is column
+// `col` of the product. The maths is scalar_ops.h's (relu keeps NaN, sigmoid never overflows).
+template <typename T>
+void apply_epilogue(const GemmProblem<T>& p, T* c, int64_t rows, int64_t cols, int64_t col) {
+  for (int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * p.ldc;
+    if (p.bias != nullptr)
+      for (int64_t j = 0; j < cols; ++j) row[j] += p.bias[col + j];
+    switch (p.activation) {
+      case GemmActivation::Relu:
+        for (int64_t j = 0; j < cols; ++j) row[j] = scalar::Relu{}(row[j]);
+        break;
+      case GemmActivation::Sigmoid:
+        for (int64_t j = 0; j < cols; ++j) row[j] = scalar::Sigmoid{}(row[j]);
+        break;
+      case GemmActivation::Tanh:
+        for (int64_t j = 0; j < cols; ++j) row[j] = scalar::Tanh{}(row[j]);
+        break;
+      case GemmActivation::None:
+        break;
+    }
+  }
+}
 
 }  // namespace tapeflow::cpu

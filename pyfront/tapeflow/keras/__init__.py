@@ -22,6 +22,7 @@ from tapeflow.keras import (
     models,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from tapeflow.keras.layers import Input

@@ -4,6 +4,8 @@ module (activations, initializers, regularizers, losses, metrics, optimizers):
     {"module": "keras.optimizers", "class_name": "Adam", "config": {...}, "registered_name": None}
 
 A plain function serializes as ``class_name="function"`` with its name as the config.
+Deserializing also sees the objects registered with `keras.saving.register_keras_serializable`
+and those of the enclosing `custom_object_scope`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ def serialize(obj, module: str, builtins: dict):
     """The config dict of `obj` (an object with get_config, or a function)."""
     if obj is None:
         return None
+    from tapeflow.keras.saving import object_registration
+
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
-        name = _builtin_name(obj, builtins) or obj.__name__
+        name = _builtin_name(obj, builtins) or object_registration.get_registered_name(obj)
         return {"module": module, "class_name": "function", "config": name, "registered_name": name}
     if not hasattr(obj, "get_config"):
         raise TypeError(f"Cannot serialize {obj!r}: it has no get_config() method")
     cls = type(obj)
-    registered = None if builtins.get(cls.__name__) is cls else cls.__name__
+    registered = (
+        None if builtins.get(cls.__name__) is cls else object_registration.get_registered_name(cls)
+    )
     return {
         "module": module,
         "class_name": cls.__name__,
@@ -32,7 +38,10 @@ def serialize(obj, module: str, builtins: dict):
 
 def deserialize(config, builtins: dict, custom_objects=None, kind: str = "object"):
     """The object that `config` (a dict from serialize, or a bare name) describes."""
+    from tapeflow.keras.saving import keras_compat, object_registration
+
     lookup = dict(builtins)
+    lookup.update(object_registration.custom_objects_in_scope())
     lookup.update(custom_objects or {})
     if isinstance(config, str):
         if config not in lookup:
@@ -53,7 +62,7 @@ def deserialize(config, builtins: dict, custom_objects=None, kind: str = "object
             f"Unknown {kind}: {class_name!r}. Please ensure you are using a "
             "keras class or pass it in `custom_objects`"
         )
-    return cls.from_config(dict(inner or {}))
+    return cls.from_config(keras_compat.drop_keras_only_arguments(cls, dict(inner or {})))
 
 
 def _builtin_name(fn, builtins: dict):

@@ -9,6 +9,7 @@ differentiable), and their string look-up.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import tapeflow as tf
@@ -189,13 +190,15 @@ def serialize(activation) -> str | dict:
     name = _tf_equivalents().get(id(activation))
     if name is not None:
         return name
-    if hasattr(activation, "get_config"):
+    if hasattr(activation, "get_config") or inspect.isfunction(activation):
         from tapeflow.keras import _serialize
 
+        # a user function is saved by its registered name (keras.saving), found again in
+        # the registry or in custom_objects when loading
         return _serialize.serialize(activation, "keras.activations", _BUILTINS)
     raise ValueError(
-        f"Cannot serialize activation {activation!r}: it is not a Keras activation "
-        "and has no get_config()"
+        f"Cannot serialize activation {activation!r}: it is not a Keras activation, "
+        "a function or an object with get_config()"
     )
 
 

@@ -1,8 +1,11 @@
 // Elementwise loops, compiled once per ISA (see isa_namespace.h). The contiguous and
 // scalar-broadcast cases are plain loops the compiler vectorises for the target ISA; any other
-// stride pattern takes the strided loop. The maths comes from kernels/scalar_ops.h.
+// stride pattern takes the strided loop. The maths comes from kernels/scalar_ops.h, except for
+// the transcendental functions of floats, which use the vector versions in isa/vecmath.h.
+#include <algorithm>
 #include <cstring>
 
+#include "kernels/cpu/isa/vecmath.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/scalar_ops.h"
 
@@ -31,10 +34,52 @@ void binary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
   }
 }
 
+// Functors with a vector version in vecmath.h, for float and double.
+template <class Op, class T>
+constexpr bool has_vector_form() {
+  return std::is_floating_point_v<T> &&
+         (std::is_same_v<Op, scalar::Exp> || std::is_same_v<Op, scalar::Expm1> ||
+          std::is_same_v<Op, scalar::Log> || std::is_same_v<Op, scalar::Log1p> ||
+          std::is_same_v<Op, scalar::Tanh> || std::is_same_v<Op, scalar::Sigmoid> ||
+          std::is_same_v<Op, scalar::Softplus>);
+}
+
+template <class Op, class T>
+simd::Vec<T> vector_form(simd::Vec<T> x) {
+  if constexpr (std::is_same_v<Op, scalar::Exp>) return vecmath::exp(x);
+  if constexpr (std::is_same_v<Op, scalar::Expm1>) return vecmath::expm1(x);
+  if constexpr (std::is_same_v<Op, scalar::Log>) return vecmath::log(x);
+  if constexpr (std::is_same_v<Op, scalar::Log1p>) return vecmath::log1p(x);
+  if constexpr (std::is_same_v<Op, scalar::Tanh>) return vecmath::tanh(x);
+  if constexpr (std::is_same_v<Op, scalar::Sigmoid>) return vecmath::sigmoid(x);
+  if constexpr (std::is_same_v<Op, scalar::Softplus>) return vecmath::softplus(x);
+}
+
+// out[i] = op(a[i]) for n strided elements: gathered into a buffer, computed, scattered.
+template <class Op, class T>
+void unary_vector_strided(const char* a, int64_t a_stride, char* out, int64_t out_stride,
+                          int64_t n) {
+  constexpr int64_t kBuffer = 256;
+  T buffer[kBuffer];
+  for (int64_t start = 0; start < n; start += kBuffer) {
+    const int64_t m = std::min(kBuffer, n - start);
+    for (int64_t i = 0; i < m; ++i)
+      buffer[i] = *reinterpret_cast<const T*>(a + (start + i) * a_stride);
+    vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, buffer, buffer, m);
+    for (int64_t i = 0; i < m; ++i)
+      *reinterpret_cast<T*>(out + (start + i) * out_stride) = buffer[i];
+  }
+}
+
 template <class R, class T, class Op>
 void unary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
   R* out = reinterpret_cast<R*>(p[0]);
   const T* a = reinterpret_cast<const T*>(p[1]);
+  if constexpr (has_vector_form<Op, T>()) {
+    if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(T)))
+      return vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, a, out, n);
+    return unary_vector_strided<Op, T>(p[1], s[1], p[0], s[0], n);
+  }
   if (s[0] == int64_t(sizeof(R)) && s[1] == int64_t(sizeof(T))) {
     for (int64_t i = 0; i < n; ++i) out[i] = R(op(a[i]));
   } else {

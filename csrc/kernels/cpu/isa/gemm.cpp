@@ -236,6 +236,7 @@ struct Slab {
   void run(int64_t ic, int64_t mcur, int64_t jr_begin, int64_t jr_end, T* packed_a,
            bool a_is_packed) const {
     const bool accumulate = pc > 0;
+    const bool epilogue = pc + kc == p.k && p.has_epilogue();  // the last slab finishes c
     const T* a_block = p.a + ic * p.a_row_stride + pc * p.a_col_stride;
     alignas(64) T edge[MR * NR];
     for (int64_t jr = jr_begin; jr < jr_end; ++jr) {
@@ -255,12 +256,14 @@ struct Slab {
         T* c = p.c + (ic + ir) * p.ldc + jc + jr * NR;
         if (rows == MR && cols == NR) {
           Kernel::run(kc, a_panel, lda, b_panel, c, p.ldc, accumulate);
-          continue;
+        } else {
+          Kernel::run(kc, a_panel, lda, b_panel, edge, NR, false);
+          for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j)
+              c[i * p.ldc + j] =
+                  accumulate ? c[i * p.ldc + j] + edge[i * NR + j] : edge[i * NR + j];
         }
-        Kernel::run(kc, a_panel, lda, b_panel, edge, NR, false);
-        for (int64_t i = 0; i < rows; ++i)
-          for (int64_t j = 0; j < cols; ++j)
-            c[i * p.ldc + j] = accumulate ? c[i * p.ldc + j] + edge[i * NR + j] : edge[i * NR + j];
+        if (epilogue) apply_epilogue(p, c, rows, cols, jc + jr * NR);
       }
     }
   }
@@ -271,10 +274,9 @@ struct Slab {
 constexpr int64_t kPackedBElements = int64_t(1) << 20;
 
 template <class Kernel, typename T>
-void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64_t nc_max) {
+void gemm_blocked(const GemmProblem<T>& p, int threads, int64_t mc_max, int64_t kc_max,
+                  int64_t nc_max) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
-  const double macs = double(p.m) * double(p.n) * double(p.k);
-  const int threads = macs >= double(kGemmParallelMacs) ? num_threads() : 1;
   // Equal K slabs; M blocks of equal size (a multiple of MR), their count a multiple of the
   // thread count; N blocks and the K range packed at once as large as the B budget allows.
   const int64_t k_slabs = (p.k + kc_max - 1) / kc_max;
@@ -328,13 +330,55 @@ void gemm_blocked(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64
   }
 }
 
+// Below this many multiply-adds (the MLP layers' products and smaller) a threaded product is
+// cut into one independent product per thread, each packing its own operands: one parallel
+// region and no shared packed B, whose two extra synchronisations cost more than the
+// duplicated packing at these sizes. Larger products share one packed B (gemm_blocked).
+constexpr double kIndependentSplitMacs = double(int64_t(1) << 27);
+
+// Splits along N (whole NR panels) when N has at least as many panels per thread as M has
+// MR-row tiles, else along M (whole MR tiles); each part is a complete one-thread product.
+// Every element is summed in the same order as in one piece, so results stay bit-identical.
+template <class Kernel, typename T>
+void gemm_threaded(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64_t nc_max) {
+  constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  const double macs = double(p.m) * double(p.n) * double(p.k);
+  const int threads = macs >= double(kGemmParallelMacs) ? num_threads() : 1;
+  if (threads == 1 || macs >= kIndependentSplitMacs) {
+    gemm_blocked<Kernel>(p, threads, mc_max, kc_max, nc_max);
+    return;
+  }
+  const int64_t m_tiles = (p.m + MR - 1) / MR, n_panels = (p.n + NR - 1) / NR;
+  const bool split_n = n_panels >= m_tiles && n_panels >= threads;
+  const int64_t units = split_n ? n_panels : m_tiles, unit_size = split_n ? NR : MR;
+  const int parts = int(std::min<int64_t>(threads, units));
+  parallel_for(0, parts, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t part = lo; part < hi; ++part) {
+      const int64_t begin = units * part / parts * unit_size;
+      const int64_t end = std::min(units * (part + 1) / parts * unit_size, split_n ? p.n : p.m);
+      GemmProblem<T> sub = p;
+      if (split_n) {
+        sub.n = end - begin;
+        sub.b += begin * p.b_col_stride;
+        sub.c += begin;
+        if (sub.bias != nullptr) sub.bias += begin;
+      } else {
+        sub.m = end - begin;
+        sub.a += begin * p.a_row_stride;
+        sub.c += begin * p.ldc;
+      }
+      gemm_blocked<Kernel>(sub, 1, mc_max, kc_max, nc_max);
+    }
+  });
+}
+
 }  // namespace
 
 void gemm_f32(const GemmProblem<float>& p) {
-  gemm_blocked<KernelF32>(p, kMcF32, kKcF32, kNcF32);
+  gemm_threaded<KernelF32>(p, kMcF32, kKcF32, kNcF32);
 }
 void gemm_f64(const GemmProblem<double>& p) {
-  gemm_blocked<KernelF64>(p, kMcF64, kKcF64, kNcF64);
+  gemm_threaded<KernelF64>(p, kMcF64, kKcF64, kNcF64);
 }
 
 }  // namespace tapeflow::cpu::TF_ISA

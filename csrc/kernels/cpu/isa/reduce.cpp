@@ -1,18 +1,18 @@
 // Reduction and softmax loops, compiled once per ISA (see isa_namespace.h). The loops are
 // plain C++ written so the compiler vectorises them for the target: independent lanes for a
-// contiguous reduction, whole rows of outputs for a column reduction, a polynomial exp.
+// contiguous reduction, whole rows of outputs for a column reduction; exp is vecmath.h's.
 // Work is split across threads by units of outputs, or by fixed blocks of one reduction when
 // there are few outputs: never by thread count, so the bits never depend on it.
 #include "kernels/cpu/reduce.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <memory>
 #include <type_traits>
 #include <vector>
 
+#include "kernels/cpu/isa/vecmath.h"
 #include "kernels/cpu/loops.h"
 
 namespace tapeflow::cpu::TF_ISA {
@@ -381,51 +381,7 @@ void arg_typed(const ReduceGeometry& g, I* out) {
 
 // ---- softmax --------------------------------------------------------------------------------
 
-template <class T>
-struct ExpConstants;
-template <>
-struct ExpConstants<float> {
-  using Bits = int32_t;
-  static constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23: t + kMagic rounds t to an integer
-  static constexpr float kLowest = -87.0f;      // below: the result would be subnormal; give 0
-  static constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
-  static constexpr int kDegree = 7, kMantissa = 23, kBias = 127;
-};
-template <>
-struct ExpConstants<double> {
-  using Bits = int64_t;
-  static constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52
-  static constexpr double kLowest = -708.0;
-  static constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  static constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  static constexpr int kDegree = 13, kMantissa = 52, kBias = 1023;
-};
-
-// exp(x) for x <= 0 (and NaN), without libm calls so the loop vectorises: x = n ln2 + r,
-// |r| <= ln2 / 2, exp(r) from its Taylor series (error < 1 ulp), 2^n from the exponent bits.
-// NOTE: positive x is outside the contract (softmax only passes x - max).
-template <class T>
-inline T exp_nonpositive(T x) {
-  using C = ExpConstants<T>;
-  using Bits = typename C::Bits;
-  const T clamped = x < C::kLowest ? C::kLowest : x;
-  const T shifted = clamped * T(1.4426950408889634) + C::kMagic;
-  const T n = shifted - C::kMagic;
-  Bits n_bits, magic_bits;
-  std::memcpy(&n_bits, &shifted, sizeof(T));
-  const T magic = C::kMagic;
-  std::memcpy(&magic_bits, &magic, sizeof(T));
-  const T r = (clamped - n * C::kLn2Hi) - n * C::kLn2Lo;
-  T p = T(1);  // 1 + r (1 + r/2 (1 + r/3 (...))); 1/k folds to a constant once unrolled
-  for (int k = C::kDegree; k >= 1; --k) p = T(1) + p * (r * (T(1) / T(k)));
-  // Unsigned: a NaN input gives garbage bits here, discarded below.
-  using UBits = std::make_unsigned_t<Bits>;
-  const UBits scale_bits = (UBits(n_bits) - UBits(magic_bits) + UBits(C::kBias)) << C::kMantissa;
-  T scale;
-  std::memcpy(&scale, &scale_bits, sizeof(T));
-  const T y = p * scale;
-  return x != x ? x : (x < C::kLowest ? T(0) : y);
-}
+constexpr auto kExp = [](auto v) { return vecmath::exp(v); };
 
 // Softmax of one contiguous row of n.
 template <class T>
@@ -433,7 +389,8 @@ void softmax_row(const T* x, T* y, int64_t n, bool log) {
   using Max = Reducer<ReduceOp::Max, T>;
   using Sum = Reducer<ReduceOp::Sum, T>;
   const T max_value = Max::finalize(reduce_contiguous<Max>(x, n, Max::identity()), n);
-  for (int64_t i = 0; i < n; ++i) y[i] = exp_nonpositive(T(x[i] - max_value));
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] - max_value;
+  vecmath::map(kExp, y, y, n);
   const auto total = reduce_contiguous<Sum>(y, n, Sum::identity());
   if (log) {
     const T log_total = T(std::log(total));
@@ -464,7 +421,8 @@ struct SoftmaxColumns {
     for (int64_t i = 0; i < n; ++i) {
       const T* xr = x + i * inner;
       T* yr = y + i * inner;
-      for (int64_t k = 0; k < width; ++k) yr[k] = exp_nonpositive(T(xr[k] - m[k]));
+      for (int64_t k = 0; k < width; ++k) yr[k] = xr[k] - m[k];
+      vecmath::map(kExp, yr, yr, width);
       sums.add_row(yr);
     }
     const auto* total = sums.result();

@@ -4,10 +4,16 @@
     keras.callbacks.ModelCheckpoint("ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5",
                                     save_weights_only=True)
 
-The path must end in `.keras` (or `.h5`) to save the whole model with `model.save`, or in
+The path must end in `.keras` to save the whole model with `model.save`, or in
 `.weights.h5` with `save_weights_only=True` (`model.save_weights`); anything else is a
 ValueError when the callback is made. `{epoch}` (from 1), `{batch}` (from 1, with an integer
 save_freq) and any log key are filled in with `str.format`.
+
+NOTE (a deliberate Keras 2 compatibility deviation, see keras/saving/saving_api.py): a path
+with no suffix at all, like the book's `ModelCheckpoint(filepath='my_checkpoint_path')`, is
+accepted and gets the `.keras` zip written at exactly that path, which
+`keras.models.load_model('my_checkpoint_path')` reads back. The legacy `.h5` model format
+is not supported.
 """
 
 from __future__ import annotations
@@ -73,7 +79,7 @@ class ModelCheckpoint(MonitorCallback):
                     "provided must end in `.weights.h5` (Keras weights format). Received: "
                     f"filepath={self.filepath}"
                 )
-        elif not self.filepath.endswith((".keras", ".h5")):
+        elif not (self.filepath.endswith(".keras") or _has_no_suffix(self.filepath)):
             raise ValueError(
                 "The filepath provided must end in `.keras` (Keras model format). Received: "
                 f"filepath={self.filepath}"
@@ -154,3 +160,11 @@ class ModelCheckpoint(MonitorCallback):
             raise KeyError(
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {error}'
             ) from None
+
+
+def _has_no_suffix(filepath: str) -> bool:
+    """A Keras 2 style path (the book's 'my_checkpoint_path'): its last component has no
+    dot; format fields are not looked into."""
+    from tapeflow.keras.saving import saving_api
+
+    return saving_api.has_no_suffix(filepath)

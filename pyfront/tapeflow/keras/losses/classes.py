@@ -186,6 +186,13 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if self.ignore_class is None:
+            if type(y_true) is tf.Tensor and y_true.dtype in (tf.int32, tf.int64):
+                # Integer labels go straight to the fused op: the base class would cast them
+                # to floats, and the loss back to integers, at every batch.
+                losses = self.call(y_true, backend.convert(y_pred, self.dtype))
+                return reduce_weighted_values(
+                    losses, sample_weight=sample_weight, reduction=self.reduction,
+                    dtype=self.dtype)
             return super().__call__(y_true, y_pred, sample_weight)
         y_pred = backend.convert(y_pred, self.dtype)
         y_true = backend.convert(y_true, self.dtype)

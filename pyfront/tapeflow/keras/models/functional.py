@@ -88,6 +88,12 @@ class Functional(Model):
     def build(self, input_shape) -> None:
         self.built = True
 
+    def get_config(self) -> dict:
+        """The graph in Keras 3's format (see saving/functional_config.py)."""
+        from tapeflow.keras.saving import functional_config
+
+        return functional_config.get_functional_config(self)
+
     def compute_output_shape(self, input_shape):
         return nest.map_structure(lambda t: t.shape, self._outputs_struct)
 
@@ -107,6 +113,10 @@ class Functional(Model):
             return values[id(x)] if isinstance(x, KerasTensor) else x
 
         for node in self._nodes:
+            single = _single_tensor_node(node)
+            if single is not None:  # one tensor in, one out: no nest walks
+                values[single[1]] = node.layer(values[single[0]])
+                continue
             args, kwargs = nest.map_structure(lookup, (node.call_args, node.call_kwargs))
             outputs = node.layer(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, nest.flatten(outputs), strict=True):
@@ -136,15 +146,28 @@ class Functional(Model):
         return flat
 
 
+def _single_tensor_node(node):
+    """(id of the input, id of the output) for a node called on one KerasTensor with no
+    keyword arguments and returning one, else None; computed once per node."""
+    found = node.__dict__.get("_single_tensor_ids", False)
+    if found is False:
+        args, outputs = node.call_args, node.outputs
+        simple = (len(args) == 1 and type(args[0]) is KerasTensor and not node.call_kwargs
+                  and type(outputs) is KerasTensor)
+        found = (id(args[0]), id(outputs)) if simple else None
+        node._single_tensor_ids = found
+    return found
+
+
 def _as_input_tensor(value, spec: KerasTensor):
     """Data for one Input: converted, cast to the Input's dtype, rank and sizes checked."""
     if isinstance(value, tf.Variable):
         value = value.value()
     if not isinstance(value, tf.Tensor):
         value = tf.convert_to_tensor(np.asarray(value).astype(spec.dtype.name, copy=False))
-    elif value.dtype != spec.dtype:
+    elif value._dtype != spec.dtype._c:
         value = tf.cast(value, spec.dtype)
-    shape = tuple(value.shape)
+    shape = value._shape
     if len(shape) != len(spec.shape) or any(
             e is not None and e != g for e, g in zip(spec.shape, shape, strict=True)):
         raise ValueError(f'Input "{spec.name}" of the model expects shape {spec.shape}, but '
@@ -153,31 +176,41 @@ def _as_input_tensor(value, spec: KerasTensor):
 
 
 def _graph_from(inputs: list, outputs: list):
-    """The nodes between `inputs` and `outputs` in execution order, and the layers
-    (input layers first, in `inputs` order)."""
+    """The nodes between `inputs` and `outputs` in execution order, and the layers in Keras's
+    order: by decreasing depth (the longest path to an output), ties in the order a
+    depth-first walk from the outputs first meets them. Saved configs and weight files list
+    layers in this order, so it must match Keras's for files to be exchanged."""
     input_ids = {id(t) for t in inputs}
-    order, visited = [], set()
+    order, visited, first_seen = [], set(), {}
 
     def visit(node):
         if id(node) in visited:
             return
         visited.add(id(node))
+        first_seen.setdefault(id(node.layer), len(first_seen))
         for tensor in node.input_tensors:
-            if id(tensor) not in input_ids:
-                parent = tensor._keras_history[1]
-                if parent.is_input:
-                    raise ValueError(f"Graph disconnected: cannot obtain a value for tensor "
-                                     f"{tensor!r} (it comes from an Input that is not in the "
-                                     "model's inputs)")
-                visit(parent)
+            parent = tensor._keras_history[1]
+            if id(tensor) not in input_ids and parent.is_input:
+                raise ValueError(f"Graph disconnected: cannot obtain a value for tensor "
+                                 f"{tensor!r} (it comes from an Input that is not in the "
+                                 "model's inputs)")
+            visit(parent)
         order.append(node)
 
     for tensor in outputs:
-        if id(tensor) not in input_ids:
-            visit(tensor._keras_history[1])
-    nodes = [node for node in order if not node.is_input]
-    layers = [t._keras_history[0] for t in inputs]
-    for node in nodes:
-        if all(node.layer is not layer for layer in layers):
-            layers.append(node.layer)
-    return nodes, layers
+        visit(tensor._keras_history[1])
+    node_depth, layer_depth, layers = {}, {}, {}
+    for node in reversed(order):  # outputs first: a parent is deeper than its children
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        layers[id(node.layer)] = node.layer
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for tensor in inputs:  # an input no output depends on still belongs to the model
+        layer = tensor._keras_history[0]
+        if id(layer) not in layers:
+            layers[id(layer)] = layer
+            layer_depth[id(layer)], first_seen[id(layer)] = 0, -1
+    ordered = sorted(layers.values(),
+                     key=lambda layer: (-layer_depth[id(layer)], first_seen[id(layer)]))
+    return [node for node in order if not node.is_input], ordered

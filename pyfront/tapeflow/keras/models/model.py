@@ -44,7 +44,7 @@ class Model(Trainer, Layer):
             elif not issubclass(cls, Functional):
                 cls = _functional_subclasses.setdefault(
                     cls, type(cls.__name__, (cls, Functional), {"__module__": cls.__module__}))
-        return object.__new__(cls)
+        return Layer.__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, name=None, trainable=True, dtype=None, **kwargs):
         if args:
@@ -102,6 +102,51 @@ class Model(Trainer, Layer):
 
         summary.print_summary(self, line_length=line_length, print_fn=print_fn,
                               show_trainable=show_trainable)
+
+    # -- saving (keras/saving) ------------------------------------------------------------------
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs) -> None:
+        """Saves the architecture, weights and compile/optimizer state as a `.keras` zip."""
+        from tapeflow.keras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None) -> None:
+        """Saves the weights (and optimizer state) to a `.weights.h5` file."""
+        from tapeflow.keras.saving import saving_api
+
+        saving_api.save_weights(self, filepath, overwrite=overwrite,
+                                max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs) -> None:
+        """Loads weights saved by save_weights (`.weights.h5`) or save (`.keras`)."""
+        from tapeflow.keras.saving import saving_api
+
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs) -> str:
+        """The model's config (architecture only) as a JSON string."""
+        import json
+
+        from tapeflow.keras.saving import serialization_lib
+
+        return json.dumps(serialization_lib.serialize_keras_object(self), **kwargs)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A model from get_config(): a functional graph when the config is one and `cls`
+        can be built from inputs and outputs, else `cls(**config)`."""
+        from tapeflow.keras.saving import functional_config
+
+        if functional_config.is_functional_config(config):
+            return functional_config.functional_from_config(cls, config, custom_objects)
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(
+                f"Unable to revive model {cls.__name__} from config: get_config() must return "
+                "every argument of __init__ (or override from_config). Received "
+                f"config={config}. Error: {error}"
+            ) from error
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -11,6 +11,7 @@ Functional model.
 
 from __future__ import annotations
 
+import tapeflow as tf
 from tapeflow.keras.layers.input_layer import InputLayer
 from tapeflow.keras.layers.layer import Layer
 from tapeflow.keras.layers.symbolic import KerasTensor
@@ -128,7 +129,8 @@ class Sequential(Model):
         if self._graph is None:
             raise ValueError(f"Sequential model {self.name!r} has no layers")
         if self._input_layer is not None:
-            shape = tuple(getattr(inputs, "shape", ()))
+            shape = inputs._shape if type(inputs) is tf.Tensor else tuple(
+                getattr(inputs, "shape", ()))
             expected = self._input_layer.batch_shape
             if len(shape) != len(expected):
                 raise ValueError(f'Input 0 of layer "{self.name}" is incompatible with the '
@@ -166,6 +168,7 @@ class Sequential(Model):
         config = {"name": self.name, "trainable": self.trainable, "layers": []}
         if self._input_layer is not None:
             config["layers"].append(layers_module.serialize(self._input_layer))
+            config["build_input_shape"] = list(self._input_layer.batch_shape)
         config["layers"].extend(layers_module.serialize(layer) for layer in self._stack)
         return config
 
@@ -173,7 +176,23 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         from tapeflow.keras import layers as layers_module
 
+        if not isinstance(config.get("layers"), list):
+            raise ValueError(f"A Sequential config needs a list of 'layers', received "
+                             f"{type(config.get('layers')).__name__}")
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
             model.add(layers_module.deserialize(layer_config, custom_objects=custom_objects))
+        build_input_shape = config.get("build_input_shape")
+        if not model.built and isinstance(build_input_shape, (list, tuple)) and model._stack:
+            model.build(tuple(build_input_shape))
         return model
+
+    def get_build_config(self):
+        if self._input_layer is None:
+            return None
+        return {"input_shape": list(self._input_layer.batch_shape)}
+
+    def build_from_config(self, config) -> None:
+        input_shape = config.get("input_shape") if isinstance(config, dict) else None
+        if input_shape is not None and not self.built:
+            self.build(tuple(input_shape))

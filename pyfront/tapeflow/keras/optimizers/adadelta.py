@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tapeflow as tf
+from tapeflow import _C
 from tapeflow.keras import backend
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -19,9 +21,8 @@ class Adadelta(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._accumulated_grads = self.add_optimizer_variables(variables, "accumulated_grad")
-        self._accumulated_delta_vars = self.add_optimizer_variables(
-            variables, "accumulated_delta_var"
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            variables, ["accumulated_grad", "accumulated_delta_var"]
         )
 
     def update_step(self, gradient, variable, learning_rate):
@@ -35,6 +36,12 @@ class Adadelta(Optimizer):
         delta = -tf.sqrt(deltas + eps) * g / tf.sqrt(grads + eps)
         deltas.assign(rho * deltas + (1.0 - rho) * tf.square(delta))
         variable.assign_add(lr * delta)
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        grads_acc = _fused.slots_of(self, self._accumulated_grads, variables)
+        deltas_acc = _fused.slots_of(self, self._accumulated_delta_vars, variables)
+        _C.adadelta_update(_fused.writable(variables), grads, _fused.writable(grads_acc),
+                           _fused.writable(deltas_acc), learning_rate, self.rho, self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tapeflow as tf
+from tapeflow import _C
 from tapeflow.keras import backend, initializers
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -33,6 +35,11 @@ class Adagrad(Optimizer):
         accumulator = self._accumulators[self._get_variable_index(variable)]
         accumulator.assign_add(tf.square(g))
         variable.assign_sub(lr * g / tf.sqrt(accumulator + self.epsilon))
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        accumulators = _fused.slots_of(self, self._accumulators, variables)
+        _C.adagrad_update(_fused.writable(variables), grads, _fused.writable(accumulators),
+                          learning_rate, self.epsilon)
 
     def get_config(self):
         return {

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import tapeflow as tf
+from tapeflow import _C
 from tapeflow.keras import backend
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -32,8 +36,9 @@ class Adam(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._momentums = self.add_optimizer_variables(variables, "momentum")
-        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            variables, ["momentum", "velocity"]
+        )
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 
@@ -65,6 +70,16 @@ class Adam(Optimizer):
             v_hat.assign(tf.maximum(v_hat, v))
             v = v_hat
         variable.assign_sub(m * alpha / (tf.sqrt(v) + self.epsilon))
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        step = int(self.iterations) + 1
+        alpha = learning_rate * math.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
+        m = _fused.slots_of(self, self._momentums, variables)
+        v = _fused.slots_of(self, self._velocities, variables)
+        v_hat = _fused.slots_of(self, self._velocity_hats, variables) if self.amsgrad else []
+        _C.adam_update(_fused.writable(variables), grads, _fused.writable(m), _fused.writable(v),
+                       _fused.writable(v_hat), alpha, self.beta_1, self.beta_2, self.epsilon,
+                       bool(self.amsgrad))
 
     def get_config(self):
         return {

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tapeflow as tf
+from tapeflow import _C
 from tapeflow.keras import backend
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -21,8 +23,7 @@ class Adamax(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._m = self.add_optimizer_variables(variables, "momentum")
-        self._u = self.add_optimizer_variables(variables, "norm")
+        self._m, self._u = self.add_optimizer_variables(variables, ["momentum", "norm"])
 
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype
@@ -34,6 +35,14 @@ class Adamax(Optimizer):
         m.assign_add((g - m) * (1.0 - self.beta_1))
         u.assign(tf.maximum(self.beta_2 * u, tf.abs(g)))
         variable.assign_sub(lr * m / ((1.0 - tf.pow(self.beta_1, step)) * (u + self.epsilon)))
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        step = int(self.iterations) + 1
+        m = _fused.slots_of(self, self._m, variables)
+        u = _fused.slots_of(self, self._u, variables)
+        _C.adamax_update(_fused.writable(variables), grads, _fused.writable(m),
+                         _fused.writable(u), learning_rate, self.beta_1, self.beta_2,
+                         self.epsilon, 1.0 - self.beta_1**step)
 
     def get_config(self):
         return {

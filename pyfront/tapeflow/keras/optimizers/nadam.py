@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tapeflow as tf
+from tapeflow import _C
 from tapeflow.keras import backend
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -24,8 +26,9 @@ class Nadam(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._momentums = self.add_optimizer_variables(variables, "momentum")
-        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            variables, ["momentum", "velocity"]
+        )
         if not hasattr(self, "_u_product"):
             dtype = variables[0].dtype if variables else backend.floatx()
             self._u_product = self.add_variable(
@@ -63,6 +66,17 @@ class Nadam(Optimizer):
         m_hat = u_next * m / (1.0 - u_product_next) + (1.0 - u_t) * g / (1.0 - u_product)
         v_hat = v / v_correction
         variable.assign_sub(m_hat * lr / (tf.sqrt(v_hat) + self.epsilon))
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        step = int(self.iterations) + 1
+        u_t = self.beta_1 * (1.0 - 0.5 * 0.96**step)
+        u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (step + 1))
+        u_product = float(self._u_product)  # already multiplied by u_t this step
+        m = _fused.slots_of(self, self._momentums, variables)
+        v = _fused.slots_of(self, self._velocities, variables)
+        _C.nadam_update(_fused.writable(variables), grads, _fused.writable(m), _fused.writable(v),
+                        learning_rate, self.beta_1, self.beta_2, self.epsilon, u_t, u_next,
+                        u_product, u_product * u_next, 1.0 - self.beta_2**step)
 
     def get_config(self):
         return {

@@ -21,7 +21,7 @@ import warnings
 
 import tapeflow as tf
 from tapeflow.keras import backend
-from tapeflow.keras.optimizers import schedules
+from tapeflow.keras.optimizers import _fused, schedules
 
 
 class Optimizer:
@@ -193,11 +193,18 @@ class Optimizer:
 
     def add_optimizer_variables(self, variables, name, initializer="zeros"):
         """One slot per variable in `variables`, appended to (and returning) the list of slots
-        called `name`, which stays indexed like `_trainable_variables`."""
-        slots = self._slot_lists.setdefault(name, [])
+        called `name`, which stays indexed like `_trainable_variables`.
+
+        `name` may be a list of names: the slots are then created variable by variable
+        (m0, v0, m1, v1, ...), Keras's order, which saved optimizer states follow, and a
+        tuple of lists is returned.
+        """
+        names = [name] if isinstance(name, str) else list(name)
+        slot_lists = [self._slot_lists.setdefault(n, []) for n in names]
         for variable in variables:
-            slots.append(self.add_variable_from_reference(variable, name, initializer))
-        return slots
+            for slot_name, slots in zip(names, slot_lists, strict=True):
+                slots.append(self.add_variable_from_reference(variable, slot_name, initializer))
+        return slot_lists[0] if isinstance(name, str) else tuple(slot_lists)
 
     def _get_variable_index(self, variable) -> int:
         return self._index[id(variable)]
@@ -287,6 +294,9 @@ class Optimizer:
         self._iterations.assign_add(1)
 
     def _backend_update_step(self, grads, variables, learning_rate):
+        if _fused.applies(self, grads, variables):
+            self._fused_update_step(grads, variables, float(learning_rate))
+            return
         learning_rate = backend.convert(learning_rate)
         for gradient, variable in zip(grads, variables, strict=True):
             self.update_step(gradient, variable, learning_rate)

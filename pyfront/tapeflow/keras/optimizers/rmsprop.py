@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tapeflow as tf
+from tapeflow import _C
 from tapeflow.keras import backend
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -62,6 +64,16 @@ class RMSprop(Optimizer):
             variable.assign_sub(momentum)
         else:
             variable.assign_sub(increment)
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        def slots(name, used):
+            return _fused.writable(_fused.slots_of(self, getattr(self, name), variables)) \
+                if used else []
+
+        momentum = self.momentum if self.momentum > 0 else 0.0
+        _C.rmsprop_update(_fused.writable(variables), grads, slots("_velocities", True),
+                          slots("_momentums", momentum), slots("_average_gradients", self.centered),
+                          learning_rate, self.rho, momentum, self.epsilon, bool(self.centered))
 
     def get_config(self):
         return {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numbers
 
+from tapeflow import _C
 from tapeflow.keras import backend
+from tapeflow.keras.optimizers import _fused
 from tapeflow.keras.optimizers.optimizer import Optimizer
 
 
@@ -51,6 +53,11 @@ class SGD(Optimizer):
             variable.assign_add(m * self.momentum - g * lr)
         else:
             variable.assign_add(m)
+
+    def _fused_update_step(self, grads, variables, learning_rate):
+        momentums = _fused.slots_of(self, self.momentums, variables) if self.momentum else []
+        _C.sgd_update(_fused.writable(variables), grads, _fused.writable(momentums),
+                      learning_rate, self.momentum, bool(self.nesterov))
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 import tapeflow as tf
-from tapeflow import nest
+from tapeflow import data_utils, nest
 
 
 def unpack_x_y_sample_weight(data):
@@ -141,6 +141,10 @@ class ArrayData:
         n, size = self.num_samples, self.batch_size
         # The global NumPy generator, as Keras: np.random.seed makes the order repeatable.
         order = np.random.permutation(n) if self.shuffle else None  # noqa: NPY002
+        parts = (self.x, self.y, self.sample_weight)
+        if all(part is None or type(part) is np.ndarray for part in parts):
+            yield from _plain_array_batches(parts, n, size, order)
+            return
         for start in range(0, n, size):
             if order is None:
                 index = slice(start, min(start + size, n))
@@ -150,6 +154,28 @@ class ArrayData:
             yield pack_x_y_sample_weight(*(
                 None if part is None else nest.map_structure(take, part)
                 for part in (self.x, self.y, self.sample_weight)))
+
+
+def _plain_array_batches(arrays, n, size, order):
+    """The batches of single arrays (no lists or dicts): rows gathered by the Cython helper
+    into buffers reused from batch to batch (the tensor takes a copy)."""
+    buffers = [None] * len(arrays)
+    for start in range(0, n, size):
+        stop = min(start + size, n)
+        batch = []
+        for i, array in enumerate(arrays):
+            if array is None:
+                batch.append(None)
+                continue
+            if order is None:
+                rows = array[start:stop]
+            else:
+                buffer = buffers[i]
+                if buffer is None or buffer.shape[0] != stop - start:
+                    buffer = buffers[i] = np.empty((stop - start,) + array.shape[1:], array.dtype)
+                rows = data_utils.gather_rows(array, order[start:stop], out=buffer)
+            batch.append(tf.convert_to_tensor(rows))
+        yield pack_x_y_sample_weight(*batch)
 
 
 def _slicer(index):

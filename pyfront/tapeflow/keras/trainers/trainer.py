@@ -15,6 +15,8 @@ step and keep the rest (section 7.4.5 of the book).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 import tapeflow as tf
@@ -38,6 +40,7 @@ class Trainer:
         state["_output_loss_trackers"] = []
         state["stop_training"] = False
         state["history"] = None
+        state["_compile_config"] = None  # compile()'s arguments, for saving
 
     # -- compile -----------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -57,7 +60,39 @@ class Trainer:
         self._loss_tracker = metrics_module.Mean(name="loss")
         self._output_loss_trackers = []
         self.run_eagerly = run_eagerly
+        self._compile_config = {
+            "optimizer": self.optimizer, "loss": loss, "loss_weights": loss_weights,
+            "metrics": metrics, "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+            "steps_per_execution": steps_per_execution, "jit_compile": jit_compile,
+        }
         self._compiled = True
+
+    def get_compile_config(self):
+        """compile()'s arguments in serialized form (None before compile)."""
+        if not self._compiled or self._compile_config is None:
+            return None
+        from tapeflow.keras.saving import serialization_lib
+
+        return serialization_lib.serialize_dict(self._compile_config)
+
+    def compile_from_config(self, config) -> None:
+        """compile() with the arguments get_compile_config() saved; a built model's
+        optimizer is built too, so that its saved state can be loaded into it."""
+        if type(self).compile is not Trainer.compile:
+            warnings.warn(
+                "`compile()` was not called as part of model loading because the model's "
+                "`compile()` method is custom. Subclassed models that override `compile()` "
+                "should also override `get_compile_config()` and `compile_from_config(config)`"
+                ", or call `compile()` after loading.", stacklevel=2)
+            return
+        from tapeflow.keras.saving import serialization_lib
+
+        config = serialization_lib.deserialize_keras_object(config)
+        if not isinstance(config, dict):
+            raise ValueError(f"A compile config must be a dict, received {config!r}")
+        self.compile(**config)
+        if self.built and self.optimizer is not None:
+            self.optimizer.build(self.trainable_variables)
 
     def _output_names(self):
         names = getattr(self, "output_names", None)
@@ -140,7 +175,7 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
-        variables = self.trainable_weights
+        variables = self.__dict__.get("_epoch_trainable_weights") or self.trainable_weights
         gradients = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -183,13 +218,19 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
+            # Listed once per epoch, not at every step (a compiled Keras step also sees the
+            # list of its first call; a callback may still unfreeze layers between epochs).
+            self.__dict__["_epoch_trainable_weights"] = self.trainable_weights
             logs = {}
-            for step, batch in enumerate(data.batches()):
-                callback_list.on_train_batch_begin(step)
-                logs = _pythonify(self.train_step(batch))
-                callback_list.on_train_batch_end(step, logs)
-                if self.stop_training:
-                    break
+            try:
+                for step, batch in enumerate(data.batches()):
+                    callback_list.on_train_batch_begin(step)
+                    logs = _pythonify(self.train_step(batch))
+                    callback_list.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                self.__dict__.pop("_epoch_trainable_weights", None)
             epoch_logs = dict(logs)
             if val_data is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._evaluate_data(val_data, callback_list, 0)
@@ -304,7 +345,9 @@ def _pythonify(logs) -> dict:
                         f"{type(logs).__name__}")
     result = {}
     for key, value in logs.items():
-        if isinstance(value, dict):
+        if type(value) is tf.Tensor and value._numel == 1:  # a metric's result
+            result[key] = float(value)
+        elif isinstance(value, dict):
             result.update(_pythonify(value))
         else:
             array = np.asarray(value)

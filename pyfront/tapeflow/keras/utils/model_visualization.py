@@ -142,7 +142,7 @@ def plot_model(
         ),
     ):
         if not available():
-            if "IPython.core.magics.namespace" in sys.modules:
+            if _in_notebook():
                 print(message)  # a notebook shows the advice instead of failing the cell
                 return None
             raise ImportError(message)
@@ -168,6 +168,13 @@ def plot_model(
     except ImportError:
         return None
     return display.Image(filename=to_file)
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (importing IPython alone does not count)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def _check_built(model) -> None:

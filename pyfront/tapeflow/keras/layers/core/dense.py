@@ -7,6 +7,15 @@ from tapeflow.keras import activations, constraints, initializers, regularizers
 from tapeflow.keras.layers import _args
 from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.keras.layers.layer import Layer
+from tapeflow.ops.nn import _dense
+
+# Activations the fused dense op applies in the GEMM's write-back, by function object.
+_FUSED_ACTIVATIONS = {
+    activations.linear: "linear",
+    activations.relu: "relu",
+    activations.sigmoid: "sigmoid",
+    activations.tanh: "tanh",
+}
 
 
 class Dense(Layer):
@@ -85,8 +94,13 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        inputs = _args.as_compute_dtype(self, inputs)
+        fused = _FUSED_ACTIVATIONS.get(self.activation)
+        if fused is not None and len(inputs.shape) == 2:
+            # one GEMM with the bias add and activation in its write-back
+            return _dense(inputs, self.kernel, self.bias, fused)
         # (batch, ..., in) @ (in, units) -> (batch, ..., units): matmul broadcasts the kernel
-        outputs = tf.matmul(_args.as_compute_dtype(self, inputs), self.kernel)
+        outputs = tf.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = outputs + self.bias
         return self.activation(outputs)

@@ -6,7 +6,9 @@
 Saving a Lambda is deliberately limited: `get_config` stores the function by module and
 name, never its code (a config that carries code would run arbitrary code when loaded), so
 a `lambda` expression cannot be restored; `from_config` says so. Named functions are found
-in `custom_objects` or in their module, if that module is already imported.
+in `custom_objects` (or registered with `keras.saving.register_keras_serializable`); looking
+one up in its module, if that module is already imported, happens only outside safe mode
+(`load_model(..., safe_mode=False)`).
 """
 
 from __future__ import annotations
@@ -118,17 +120,30 @@ def _function_config(fn) -> dict:
 
 
 def _function_from_config(config, custom_objects):
+    from tapeflow.keras.saving import object_registration, serialization_lib
+
+    if not isinstance(config, dict):
+        raise ValueError(f"Lambda.from_config: cannot read a function from {config!r}")
     name, module = config.get("config"), config.get("module")
-    if name == _LAMBDA_NAME:
+    if name == _LAMBDA_NAME or config.get("class_name") == "__lambda__":
         raise ValueError(
             "Lambda.from_config: the layer wrapped a Python `lambda`, whose code "
             "is not saved (loading code from a config could run anything). "
             "Use a named function and pass it in `custom_objects`, or write a "
             "Layer subclass."
         )
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    found = getattr(sys.modules.get(module), name, None) if module else None
+    trusted = {**object_registration.custom_objects_in_scope(), **(custom_objects or {})}
+    for key in (config.get("registered_name"), name):
+        if isinstance(key, str) and key in trusted:
+            return trusted[key]
+    if serialization_lib.in_safe_mode():
+        raise ValueError(
+            f"Lambda.from_config: refusing to look up the function {name!r} of module "
+            f"{module!r} named by the file: Lambda layers are loaded only with "
+            "`safe_mode=False` (pass it to load_model if you trust the file), or with the "
+            f"function given in `custom_objects={{{name!r}: ...}}`"
+        )
+    found = getattr(sys.modules.get(module), name, None) if module and name else None
     if callable(found):
         return found
     raise ValueError(
