@@ -9,6 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -78,17 +82,9 @@ def _check(name, ours, theirs):
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * scale, err_msg=name)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
-    args = parser.parse_args()
-    repeats = 5 if args.quick else 15
-    rng = np.random.default_rng(0)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
-          f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}")
-
+def _elementwise_rows(cases, repeats):
     rows = []
-    for name, ours, theirs, peer, nbytes in _elementwise_cases(rng):
+    for name, ours, theirs, peer, nbytes in cases:
         _check(name, ours, theirs)
         if torch:
             _check(name + " (torch)", peer, theirs)
@@ -105,9 +101,39 @@ def main() -> None:
             row += [f"{nbytes / ours_s / 1e9:.1f}", f"{numpy_s / ours_s:.2f}x"]
         rows.append(row)
     _C.set_num_threads(0)
+    return rows
+
+
+@contextmanager
+def _busy_core():
+    """Another process spinning on one core: a thread pool must degrade, not stall."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
+    args = parser.parse_args()
+    repeats = 5 if args.quick else 15
+    rng = np.random.default_rng(0)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+          f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}")
+
+    cases = _elementwise_cases(rng)
+    header = ["case", "numpy", "torch 1thr", "tf 1thr", "vs numpy", "torch 2thr", "tf 2thr",
+              "vs numpy"]
     print_table("elementwise and reductions over 4M float32, GB/s (NumPy is single-threaded)",
-                ["case", "numpy", "torch 1thr", "tf 1thr", "vs numpy", "torch 2thr", "tf 2thr",
-                 "vs numpy"], rows)
+                header, _elementwise_rows(cases, repeats))
+    busy = [case for case in cases if case[0] in ("add (2048,2048)+(2048,)", "exp", "tanh")]
+    with _busy_core():
+        print_table("the same with one core kept busy by another process", header,
+                    _elementwise_rows(busy, repeats))
 
     rows = []
     for name, ours, theirs, flops in _matmul_cases(rng, args.quick):

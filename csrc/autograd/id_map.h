@@ -4,8 +4,9 @@
 // backward pass looks up every tensor it touches, so these lookups are the tape's hot path.
 // Tensor ids count up from 1, so 0 marks a free slot; Fibonacci hashing spreads consecutive
 // ids, linear probing keeps a lookup within a cache line or two, and nothing is allocated
-// until the first insert (an empty tape costs nothing).
+// until the first insert (an empty tape costs nothing); clear() keeps the table for reuse.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -15,6 +16,16 @@ namespace tapeflow::autograd {
 template <class Value>
 class IdMap {
  public:
+  IdMap() = default;
+  IdMap(IdMap&& other) noexcept { *this = std::move(other); }
+  IdMap& operator=(IdMap&& other) noexcept {  // leaves `other` empty, not half-moved
+    slots_ = std::move(other.slots_);
+    size_ = std::exchange(other.size_, 0);
+    shift_ = other.shift_;
+    other.slots_.clear();
+    return *this;
+  }
+
   size_t size() const { return size_; }
 
   Value* find(uint64_t id) {
@@ -40,8 +51,10 @@ class IdMap {
     return slots_[i].value;
   }
 
+  // Forgets every id but keeps the table, ready for as many again.
   void clear() {
-    slots_.clear();
+    if (size_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot());
     size_ = 0;
   }
 

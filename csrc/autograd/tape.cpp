@@ -19,46 +19,70 @@ std::vector<Tensor> Node::backward(const std::vector<Tensor>&, const std::vector
 }
 
 void Tape::watch(const Tensor& t) {
-  if (is_floating(t.dtype())) watched_.insert(t.id());
+  if (is_floating(t.dtype())) records_.watched.insert(t.id());
 }
 
 bool Tape::watches_any(TensorList tensors) const {
   for (size_t i = 0; i < tensors.size(); ++i)
-    if (watched_.contains(tensors[i].id())) return true;
+    if (records_.watched.contains(tensors[i].id())) return true;
   return false;
 }
 
+thread_local Tape::Records* Tape::spare_records_ = nullptr;
+
+Tape::Tape(bool persistent) : persistent_(persistent) {
+  if (spare_records_) std::swap(records_, *spare_records_);
+}
+
+Tape::~Tape() {
+  recycle_records();
+}
+
+void Tape::Records::clear() {
+  watched.clear();
+  entries.clear();  // releases the nodes, and the tensors they saved
+  metas.clear();
+  dims.clear();
+}
+
+void Tape::recycle_records() {
+  records_.clear();
+  // A huge tape's arrays are freed rather than kept for the next tape.
+  constexpr size_t kMaxRecycledEntries = size_t(1) << 16;
+  if (records_.entries.capacity() > kMaxRecycledEntries) return;
+  if (!spare_records_) spare_records_ = new Records();
+  if (spare_records_->entries.capacity() < records_.entries.capacity())
+    std::swap(records_, *spare_records_);
+}
+
 void Tape::reset() {
-  watched_.clear();
-  entries_.clear();
-  metas_.clear();
-  dims_.clear();
+  records_.clear();
   consumed_ = false;
 }
 
 Tape::TensorMeta Tape::meta_of(const Tensor& t) {
-  const TensorMeta meta{t.id(), dims_.size(), uint8_t(t.rank()), t.dtype()};
-  dims_.insert(dims_.end(), t.shape().begin(), t.shape().end());
+  const TensorMeta meta{t.id(), records_.dims.size(), uint8_t(t.rank()), t.dtype()};
+  records_.dims.insert(records_.dims.end(), t.shape().begin(), t.shape().end());
   return meta;
 }
 
 Dims Tape::shape_of(const TensorMeta& m) const {
   Dims shape = Dims::filled(m.rank, 0);
-  std::copy_n(dims_.begin() + m.first_dim, m.rank, shape.begin());
+  std::copy_n(records_.dims.begin() + m.first_dim, m.rank, shape.begin());
   return shape;
 }
 
 void Tape::append(std::shared_ptr<const Node> node, TensorList inputs, TensorList outputs) {
-  if (entries_.capacity() == 0) {  // room for a small model's step without regrowing
-    entries_.reserve(64);
-    metas_.reserve(192);
-    dims_.reserve(384);
+  if (records_.entries.capacity() == 0) {  // room for a small model's step without regrowing
+    records_.entries.reserve(64);
+    records_.metas.reserve(192);
+    records_.dims.reserve(384);
   }
-  entries_.push_back(
-      Entry{std::move(node), metas_.size(), uint32_t(inputs.size()), uint32_t(outputs.size())});
-  for (size_t i = 0; i < inputs.size(); ++i) metas_.push_back(meta_of(inputs[i]));
+  records_.entries.push_back(Entry{std::move(node), records_.metas.size(), uint32_t(inputs.size()),
+                                   uint32_t(outputs.size())});
+  for (size_t i = 0; i < inputs.size(); ++i) records_.metas.push_back(meta_of(inputs[i]));
   for (size_t i = 0; i < outputs.size(); ++i) {
-    metas_.push_back(meta_of(outputs[i]));
+    records_.metas.push_back(meta_of(outputs[i]));
     watch(outputs[i]);
   }
 }
@@ -116,10 +140,10 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
   IdSet depends_on_source;
   for (const Tensor& s : sources)
     if (is_floating(s.dtype())) depends_on_source.insert(s.id());
-  const size_t num_entries = entries_.size();  // ops recorded from here on are not replayed
+  const size_t num_entries = records_.entries.size();  // ops recorded from here on are not replayed
   for (size_t k = 0; k < num_entries; ++k) {
-    const Entry& e = entries_[k];
-    const TensorMeta* metas = &metas_[e.first];
+    const Entry& e = records_.entries[k];
+    const TensorMeta* metas = &records_.metas[e.first];
     const bool reached = std::any_of(metas, metas + e.num_inputs, [&](const TensorMeta& m) {
       return depends_on_source.contains(m.id);
     });
@@ -130,7 +154,7 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
 
   // A non-persistent tape is consumed by this call and must not record its own backward
   // pass; a persistent one, called inside its own context, records it (as TensorFlow does).
-  // NOTE: entries_ and metas_ then grow during the loop below, so it holds no references
+  // NOTE: the records then grow during the loop below, so it holds no references
   // into them across a backward() call.
   const bool was_recording = recording_;
   if (!persistent_) recording_ = false;
@@ -162,22 +186,22 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
   std::vector<bool> needs;  // reused across ops
   std::vector<Tensor> grad_outputs;
   for (size_t k = num_entries; k-- > 0;) {
-    const Entry e = entries_[k];  // a copy: entries_ may grow while backward() runs
+    const Entry e = records_.entries[k];  // a copy: the records may grow in backward()
     bool has_output_grad = false;
     for (uint32_t o = 0; o < e.num_outputs; ++o)
-      has_output_grad |= grads.contains(metas_[e.first + e.num_inputs + o].id);
+      has_output_grad |= grads.contains(records_.metas[e.first + e.num_inputs + o].id);
     if (!has_output_grad) continue;
     needs.assign(e.num_inputs, false);
     bool any_needed = false;
     for (uint32_t i = 0; i < e.num_inputs; ++i) {
-      const TensorMeta& m = metas_[e.first + i];
+      const TensorMeta& m = records_.metas[e.first + i];
       needs[i] = is_floating(m.dtype) && depends_on_source.contains(m.id);
       any_needed |= needs[i];
     }
     if (!any_needed) continue;
     grad_outputs.clear();
     for (uint32_t o = 0; o < e.num_outputs; ++o) {
-      const TensorMeta m = metas_[e.first + e.num_inputs + o];
+      const TensorMeta m = records_.metas[e.first + e.num_inputs + o];
       const Tensor* g = grads.find(m.id);
       grad_outputs.push_back(g ? *g : ops::zeros_gradient(shape_of(m), m.dtype));
     }
@@ -186,7 +210,7 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
              "' returned ", input_grads.size(), " gradients for ", e.num_inputs, " inputs");
     for (uint32_t i = 0; i < e.num_inputs; ++i) {
       if (!needs[i] || !input_grads[i].defined()) continue;
-      const TensorMeta m = metas_[e.first + i];  // a copy, as metas_ may grow
+      const TensorMeta m = records_.metas[e.first + i];  // a copy, as the records may grow
       Tensor g = input_grads[i];
       const Dims shape = shape_of(m);
       if (g.shape() != shape) g = ops::sum_to_shape(g, shape);  // undo broadcasting
@@ -201,8 +225,8 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets,
     const Tensor* g = is_floating(s.dtype()) ? grads.find(s.id()) : nullptr;
     result.push_back(g ? *g : Tensor());
   }
-  if (!persistent_ && !keep) {
-    reset();
+  if (!persistent_ && !keep) {  // consumed: free what it saved, pass its arrays on
+    recycle_records();
     consumed_ = true;
   }
   return result;

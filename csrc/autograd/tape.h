@@ -74,16 +74,17 @@ class TensorList {
 
 class Tape {
  public:
-  explicit Tape(bool persistent) : persistent_(persistent) {}
+  explicit Tape(bool persistent);
+  ~Tape();
 
   bool persistent() const { return persistent_; }
   bool recording() const { return recording_; }
   void set_recording(bool on) { recording_ = on; }
   void watch(const Tensor& t);
-  bool watches(uint64_t id) const { return watched_.contains(id); }
+  bool watches(uint64_t id) const { return records_.watched.contains(id); }
   bool watches_any(TensorList tensors) const;
   void reset();
-  size_t num_nodes() const { return entries_.size(); }
+  size_t num_nodes() const { return records_.entries.size(); }
 
   // Gradients of sum(targets) with respect to each source (an undefined Tensor where a source
   // is unconnected or not floating point). output_gradients: one per target or empty.
@@ -97,19 +98,32 @@ class Tape {
 
  private:
   // What the engine needs of a recorded tensor once the tensor itself may be gone; the shape
-  // is dims_[first_dim, first_dim + rank).
+  // is dims[first_dim, first_dim + rank).
   struct TensorMeta {
     uint64_t id;
     size_t first_dim;
     uint8_t rank;
     DType dtype;
   };
-  // One recorded op: its inputs' then outputs' metadata are metas_[first, first + in + out).
+  // One recorded op: its inputs' then outputs' metadata are metas[first, first + in + out).
   struct Entry {
     std::shared_ptr<const Node> node;
     size_t first;
     uint32_t num_inputs, num_outputs;
   };
+
+  // Everything recorded, in flat arrays. A tape that is done hands its (emptied) arrays to the
+  // next tape created on the thread, so a training loop's tapes write to warm memory and do
+  // not ask malloc for them again at every step.
+  struct Records {
+    IdSet watched;
+    std::vector<Entry> entries;
+    std::vector<TensorMeta> metas;
+    std::vector<int64_t> dims;
+    void clear();
+  };
+  static thread_local Records* spare_records_;  // owned, never freed: one per thread
+  void recycle_records();
 
   TensorMeta meta_of(const Tensor& t);
   Dims shape_of(const TensorMeta& m) const;
@@ -117,10 +131,7 @@ class Tape {
   bool persistent_;
   bool recording_ = true;
   bool consumed_ = false;
-  IdSet watched_;
-  std::vector<Entry> entries_;
-  std::vector<TensorMeta> metas_;
-  std::vector<int64_t> dims_;
+  Records records_;
 };
 
 // Tapes currently entered on this thread, innermost last.

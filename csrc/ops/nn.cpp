@@ -72,11 +72,11 @@ Tensor cross_entropy_backward(const Tensor& logits, const Tensor& labels, const 
               const Tensor d_logits =
                   binary(BinaryOp::Mul, binary(BinaryOp::Mul, expand_dims(g, last), p),
                          binary(BinaryOp::Sub, h, hp));
-              const Tensor picked = one_hot(labels, logits.dim(last), scalar_like(1.0, p),
-                                            scalar_like(0.0, p), -1);
-              const Tensor d_g = reduce(ReduceOp::Sum,
-                                        binary(BinaryOp::Mul, h, binary(BinaryOp::Sub, p, picked)),
-                                        axis, false);
+              const Tensor picked =
+                  one_hot(labels, logits.dim(last), scalar_like(1.0, p), scalar_like(0.0, p), -1);
+              const Tensor d_g =
+                  reduce(ReduceOp::Sum, binary(BinaryOp::Mul, h, binary(BinaryOp::Sub, p, picked)),
+                         axis, false);
               return std::vector<Tensor>{d_logits, d_g};
             });
   return out;
@@ -98,10 +98,9 @@ Tensor sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels) 
   const int last = logits.rank() - 1;
   Dims rows_shape;
   for (int d = 0; d < last; ++d) rows_shape.push_back(logits.dim(d));
-  TF_CHECK_ARG(labels.shape() == rows_shape, op, ": labels of shape ",
-               shape_str(labels.shape()), " do not match logits of shape ",
-               shape_str(logits.shape()), " (expected labels of shape ", shape_str(rows_shape),
-               ")");
+  TF_CHECK_ARG(labels.shape() == rows_shape, op, ": labels of shape ", shape_str(labels.shape()),
+               " do not match logits of shape ", shape_str(logits.shape()),
+               " (expected labels of shape ", shape_str(rows_shape), ")");
   const Tensor flat_labels = contiguous(labels);
   Tensor losses = Tensor::empty(rows_shape, logits.dtype(), logits.device());
   Tensor probs = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
@@ -110,11 +109,9 @@ Tensor sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels) 
         kernels::sparse_softmax_cross_entropy(contiguous(logits), flat_labels, losses, probs);
     if (bad >= 0) raise_bad_label(flat_labels, bad, logits.dim(last));
   }
-  TF_RECORD(op, {logits}, {losses},
-            [logits, flat_labels, probs](const auto& grads, const auto&) {
-              return std::vector<Tensor>{
-                  cross_entropy_backward(logits, flat_labels, probs, grads[0])};
-            });
+  TF_RECORD(op, {logits}, {losses}, [logits, flat_labels, probs](const auto& grads, const auto&) {
+    return std::vector<Tensor>{cross_entropy_backward(logits, flat_labels, probs, grads[0])};
+  });
   return losses;
 }
 

@@ -21,6 +21,8 @@ from tapeflow import dtypes as _dtypes
 Tensor = _C.Tensor
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_NATIVE_NUMPY_DTYPES = frozenset(
+    np.dtype(t) for t in (np.float32, np.float64, np.int32, np.int64, np.bool_))
 _WIDEN = {
     np.dtype(np.uint8): np.int32,
     np.dtype(np.int8): np.int32,
@@ -47,12 +49,16 @@ def _check_requested(tensor, dtype):
 
 
 _FLOAT_C_DTYPES = (_C.DType.float32, _C.DType.float64)
+_INT_BOUNDS = {_C.DType.int32: (_INT32_MIN, _INT32_MAX), _C.DType.int64: (-(2**63), 2**63 - 1)}
 
 
 def scalar(value, dtype: _dtypes.DType):
     """A 0-d tensor of `dtype` from a Python number, checking that the value fits the dtype."""
     if type(value) is float and dtype._c in _FLOAT_C_DTYPES:  # the hot path: `x * 0.5`
         return _C.scalar_float(value, dtype._c)
+    bounds = _INT_BOUNDS.get(dtype._c)
+    if type(value) is int and bounds is not None and bounds[0] <= value <= bounds[1]:
+        return _C.scalar_int(value, dtype._c)  # counters: iterations.assign_add(1)
     if isinstance(value, bool) or isinstance(value, np.bool_):
         if not dtype.is_bool:
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
@@ -127,6 +133,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     """Converts `value` to a Tensor (``tf.convert_to_tensor``)."""
     if type(value) is Tensor:
         return value if dtype is None else _check_requested(value, _dtypes.as_dtype(dtype))
+    if type(value) is np.ndarray and dtype is None and value.dtype in _NATIVE_NUMPY_DTYPES:
+        return _C.from_buffer(value)  # the batches of fit: no dtype to widen or check
     if dtype is not None:
         dtype = _dtypes.as_dtype(dtype)
     if hasattr(value, "__tf_tensor__"):

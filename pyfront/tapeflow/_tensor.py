@@ -20,7 +20,8 @@ Tensor = _C.Tensor
 
 
 def _shape(self) -> TensorShape:
-    return TensorShape(self._shape)
+    # The C++ shape is a tuple of ints already: skip TensorShape's per-dimension checks.
+    return tuple.__new__(TensorShape, self._shape)
 
 
 def _dtype(self) -> _dtypes.DType:
@@ -83,7 +84,9 @@ def _scalar_value(self, kind: str):
         raise TypeError(
             f"only tensors with one element can be converted to Python {kind}s; "
             f"got shape {tuple(self._shape)}")
-    return np.asarray(memoryview(_host(self))).reshape(()).item()
+    view = memoryview(_host(self))
+    return view.tolist() if view.ndim == 0 else view.tolist()[0] if view.ndim == 1 else \
+        np.asarray(view).reshape(()).item()
 
 
 def _float(self) -> float:

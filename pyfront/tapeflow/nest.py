@@ -5,16 +5,29 @@ Dicts flatten in sorted-key order, as TensorFlow's nest does; anything else is a
 
 from __future__ import annotations
 
+_CONTAINERS = (list, tuple, dict)
+
 
 def flatten(structure) -> list:
     if isinstance(structure, dict):
         return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
     if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in flatten(item)]
+        flat = []
+        for item in structure:  # leaves appended directly: lists of tensors are the hot case
+            if isinstance(item, _CONTAINERS):
+                flat.extend(flatten(item))
+            else:
+                flat.append(item)
+        return flat
     return [structure]
 
 
 def pack_sequence_as(structure, flat_sequence):
+    if type(structure) is list and not any(isinstance(x, _CONTAINERS) for x in structure):
+        flat = list(flat_sequence)
+        if len(flat) == len(structure):  # a flat list (e.g. gradients for a list of weights)
+            return flat
+        flat_sequence = flat
     leaves = iter(flat_sequence)
 
     def build(node):

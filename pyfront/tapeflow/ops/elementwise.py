@@ -94,8 +94,9 @@ def div_no_nan(x, y, name=None):
     """x / y, with 0 wherever y == 0."""
     x, y = binary_operands(x, y)
     zero = _C.scalar_float(0.0, y._dtype)
-    safe_y = _C.where(_binary(_B.equal, y, zero), _C.scalar_float(1.0, y._dtype), y)
-    return _C.where(_binary(_B.equal, y, zero), zero, _binary(_B.divide, x, safe_y))
+    is_zero = _binary(_B.equal, y, zero)
+    safe_y = _C.where(is_zero, _C.scalar_float(1.0, y._dtype), y)
+    return _C.where(is_zero, zero, _binary(_B.divide, x, safe_y))
 
 
 def squared_difference(x, y, name=None):

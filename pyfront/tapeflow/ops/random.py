@@ -24,7 +24,6 @@ from __future__ import annotations
 import numbers
 import operator
 import random as _pyrandom
-import secrets
 import threading
 
 import numpy as np
@@ -110,6 +109,8 @@ def _kernel_seeds(op: str, dtype: _dtypes.DType, op_seed) -> tuple[int, int, int
     """(seed, seed2, call) for one run of a stateful op."""
     seed, seed2 = get_seed(op_seed)
     if seed is None:
+        import secrets  # NOTE: imported here, it keeps ~10 ms (hashlib) out of `import tapeflow`
+
         return secrets.randbits(63), secrets.randbits(63), 0
     key = (op, dtype.name, seed, seed2)
     with _state.lock:

@@ -130,11 +130,47 @@ class CallbackList(Callback):
     def _call(self, hook, logs, *index, convert=True):
         """Calls `hook(*index, logs)` on every callback. `logs` goes by position: the book's
         callbacks name it without a default (`def on_batch_end(self, batch, logs)`)."""
+        callbacks = self._listening(hook) if hook in _BATCH_HOOKS else self.callbacks
+        if not callbacks:
+            return
         logs = {} if logs is None else logs
         if convert:
             _pythonify(logs)
-        for callback in self.callbacks:
+        for callback in callbacks:
             getattr(callback, hook)(*index, logs)
+
+    def _listening(self, hook) -> list:
+        """The callbacks whose `hook` does something: batch hooks run at every step, and most
+        callbacks keep Callback's empty ones. Recomputed when the list changes length."""
+        cache = self.__dict__.setdefault("_listening_cache", {})
+        found = cache.get(hook)
+        if found is None or found[0] != len(self.callbacks):
+            found = (len(self.callbacks), [c for c in self.callbacks if _overrides(c, hook)])
+            cache[hook] = found
+        return found[1]
+
+
+# Per-step hooks, and the older hook each default one forwards to.
+_BATCH_HOOKS = {
+    "on_train_batch_begin": "on_batch_begin",
+    "on_train_batch_end": "on_batch_end",
+    "on_batch_begin": None,
+    "on_batch_end": None,
+    "on_test_batch_begin": None,
+    "on_test_batch_end": None,
+    "on_predict_batch_begin": None,
+    "on_predict_batch_end": None,
+}
+
+
+def _overrides(callback, hook: str) -> bool:
+    """Whether `callback` does something in `hook` (a method of its class or an attribute of
+    its own, or, for the default train-batch hooks, in the older hook they call)."""
+    if type(callback).__getattribute__ is not Callback.__getattribute__:
+        return True  # hooks looked up dynamically: assume it listens
+    names = [hook] + ([_BATCH_HOOKS[hook]] if _BATCH_HOOKS.get(hook) else [])
+    return any(name in vars(callback) or getattr(type(callback), name) is not
+               getattr(Callback, name) for name in names)
 
 
 def _pythonify(logs: dict) -> None:

@@ -41,6 +41,13 @@ from tapeflow.keras.layers.input_spec import InputSpec, assert_input_compatibili
 _context = threading.local()  # .training: the flag of the outermost call in progress
 
 
+# Bumped by every attribute assignment or deletion on any layer: a cached weight listing is
+# valid while it is unchanged and no tracked list or dict in the layer's tree changed length.
+_attribute_version = [0]
+# Set once any layer has called add_loss; until then there are no call losses to clear.
+_losses_added = [False]
+
+
 def _in_call_context():
     return getattr(_context, "depth", 0) > 0
 
@@ -70,6 +77,8 @@ class Layer(saveable.SaveableLayer):
             "_auto_config",
             "_checked_input",
             "_epoch_trainable_weights",
+            "_trainable_weights_cache",
+            "_loss_sources_cache",
         }
     )
 
@@ -139,10 +148,12 @@ class Layer(saveable.SaveableLayer):
         if "_layer_base_ready" not in self.__dict__ and not name.startswith("__"):
             self._init_base_state()
         self.__dict__.pop("_tracked_cache", None)
+        _attribute_version[0] += 1
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
         self.__dict__.pop("_tracked_cache", None)
+        _attribute_version[0] += 1
         object.__delattr__(self, name)
 
     def __getattr__(self, name):
@@ -304,15 +315,33 @@ class Layer(saveable.SaveableLayer):
 
     @property
     def trainable_weights(self) -> list:
+        # Cached: custom training loops read it twice per step.
+        cache = self.__dict__.get("_trainable_weights_cache")
+        if cache is not None and cache[0] == _attribute_version[0] and all(
+            len(c) == n for c, n in cache[2]
+        ):
+            return list(cache[1])
         if not self.trainable:
-            return []
+            found = []
+        else:
 
-        def select(layer):
-            yield from (v for v in layer._own_variables() if v.trainable)
-            for sub in layer._sublayers():
-                yield from sub.trainable_weights
+            def select(layer):
+                yield from (v for v in layer._own_variables() if v.trainable)
+                for sub in layer._sublayers():
+                    yield from sub.trainable_weights
 
-        return self._collect(select)
+            found = self._collect(select)
+        self.__dict__["_trainable_weights_cache"] = (
+            _attribute_version[0], found, self._tree_containers())
+        return list(found)
+
+    def _tree_containers(self) -> list:
+        """(container, length) for each list or dict a weight listing of this layer reads."""
+        self._tracked()  # makes sure _tracked_cache is current
+        found = [(self._own_weights, len(self._own_weights)), *self._tracked_cache[1]]
+        for sub in self._sublayers():
+            found.extend(sub._tree_containers())
+        return found
 
     @property
     def non_trainable_weights(self) -> list:
@@ -379,21 +408,42 @@ class Layer(saveable.SaveableLayer):
         """Adds a scalar tensor (e.g. an activity penalty) to `losses` for this call."""
         self._ensure_base_state()
         self._losses.append(loss)
+        _losses_added[0] = True
 
     @property
     def losses(self) -> list:
         """Losses added during the last call, plus the weight-regularisation penalties
         (computed now, so a GradientTape active at this point records them)."""
-        result = list(self._losses)
+        result = []
+        for layer, regularized in self._loss_sources():
+            result.extend(layer._losses)
+            result.extend(regularizer(variable) for variable, regularizer in regularized)
+        return result
+
+    def _loss_sources(self) -> list:
+        """[(layer, [(variable, regularizer)])] for this layer and every sublayer, depth first:
+        where `losses` finds call losses and penalties. Cached like trainable_weights (fit
+        reads `losses` at every step)."""
+        cache = self.__dict__.get("_loss_sources_cache")
+        if cache is not None and cache[0] == _attribute_version[0] and all(
+            len(c) == n for c, n in cache[2]
+        ):
+            return cache[1]
+        regularized = []
         for variable in self._own_variables():
             meta = variable._layer_meta
             if meta is not None and meta.regularizer is not None:
-                result.append(meta.regularizer(variable))
+                regularized.append((variable, meta.regularizer))
+        sources = [(self, regularized)]
         for sub in self._sublayers():
-            result.extend(sub.losses)
-        return result
+            sources.extend(sub._loss_sources())
+        self.__dict__["_loss_sources_cache"] = (
+            _attribute_version[0], sources, self._tree_containers())
+        return sources
 
     def _clear_losses(self) -> None:
+        if not _losses_added[0]:  # no layer ever called add_loss: nothing to walk
+            return
         self._losses.clear()
         for sub in self._sublayers():
             sub._clear_losses()
@@ -460,8 +510,10 @@ class Layer(saveable.SaveableLayer):
         return self._call_in_context((x,), kwargs)
 
     def _call_in_context(self, args, kwargs):
-        outer_training = getattr(_context, "training", None)
-        is_entry = not _in_call_context()
+        context = _context
+        depth = getattr(context, "depth", 0)
+        outer_training = getattr(context, "training", None)
+        is_entry = depth == 0
         training = kwargs.get("training")
         if training is None:
             training = outer_training if not is_entry else None
@@ -474,13 +526,13 @@ class Layer(saveable.SaveableLayer):
             kwargs.pop("training", None)
         if is_entry:
             self._clear_losses()
-        _context.depth = getattr(_context, "depth", 0) + 1
-        _context.training = training
+        context.depth = depth + 1
+        context.training = training
         try:
             outputs = self.call(*args, **kwargs)
         finally:
-            _context.depth -= 1
-            _context.training = outer_training
+            context.depth = depth
+            context.training = outer_training
         if self.activity_regularizer is not None:
             for output in nest.flatten(outputs):
                 if isinstance(output, tf.Tensor):

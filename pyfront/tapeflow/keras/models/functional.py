@@ -165,9 +165,9 @@ def _as_input_tensor(value, spec: KerasTensor):
         value = value.value()
     if not isinstance(value, tf.Tensor):
         value = tf.convert_to_tensor(np.asarray(value).astype(spec.dtype.name, copy=False))
-    elif value.dtype != spec.dtype:
+    elif value._dtype != spec.dtype._c:
         value = tf.cast(value, spec.dtype)
-    shape = tuple(value.shape)
+    shape = value._shape
     if len(shape) != len(spec.shape) or any(
             e is not None and e != g for e, g in zip(spec.shape, shape, strict=True)):
         raise ValueError(f'Input "{spec.name}" of the model expects shape {spec.shape}, but '

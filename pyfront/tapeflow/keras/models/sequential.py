@@ -11,6 +11,7 @@ Functional model.
 
 from __future__ import annotations
 
+import tapeflow as tf
 from tapeflow.keras.layers.input_layer import InputLayer
 from tapeflow.keras.layers.layer import Layer
 from tapeflow.keras.layers.symbolic import KerasTensor
@@ -128,7 +129,8 @@ class Sequential(Model):
         if self._graph is None:
             raise ValueError(f"Sequential model {self.name!r} has no layers")
         if self._input_layer is not None:
-            shape = tuple(getattr(inputs, "shape", ()))
+            shape = inputs._shape if type(inputs) is tf.Tensor else tuple(
+                getattr(inputs, "shape", ()))
             expected = self._input_layer.batch_shape
             if len(shape) != len(expected):
                 raise ValueError(f'Input 0 of layer "{self.name}" is incompatible with the '

@@ -345,7 +345,9 @@ def _pythonify(logs) -> dict:
                         f"{type(logs).__name__}")
     result = {}
     for key, value in logs.items():
-        if isinstance(value, dict):
+        if type(value) is tf.Tensor and value._numel == 1:  # a metric's result
+            result[key] = float(value)
+        elif isinstance(value, dict):
             result.update(_pythonify(value))
         else:
             array = np.asarray(value)
