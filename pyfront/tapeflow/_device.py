@@ -9,6 +9,11 @@ tapeflow follows TensorFlow's eager placement:
   them and copies the others there silently (TensorFlow's default device policy). Inputs on
   two different GPUs raise ``InvalidArgumentError``.
 - ``tf.identity(x)`` under a scope copies ``x`` to the scope's device.
+- Small host-side results stay on the host, as TensorFlow keeps them in host memory:
+  ``tf.shape``, ``tf.size`` and ``tf.rank``; integer arguments (shapes, axes, ``tf.range``
+  bounds) are read on the host wherever they live.
+- Fused optimizer updates run on the CPU only for now: variables on a GPU take the optimizers'
+  ``update_step`` (made of ops every backend has).
 - Soft placement (on by default, as in TensorFlow 2): a scope naming a device that does not
   exist (``/GPU:0`` on a machine without a GPU, ``/CPU:1``, ``/TPU:0``) places on the CPU.
   With ``tf.config.set_soft_device_placement(False)`` such a scope raises
