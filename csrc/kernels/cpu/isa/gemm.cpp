@@ -29,9 +29,12 @@ namespace tapeflow::cpu::TF_ISA {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Micro-kernels. `run(kc, a, lda, b, c, ldc, accumulate)`: a is an MR-row panel (MR rows of
-// kc, row stride lda), b an NR-column panel (kc x NR, k-major, 64-byte aligned); writes the full
-// MR x NR tile c = a @ b, or c += a @ b when `accumulate`.
+// Micro-kernels. `run<layout>(kc, a, a_stride, b, c, ldc, accumulate)`: a is an MR-row panel of
+// kc columns, b an NR-column panel (kc x NR, k-major, 64-byte aligned); writes the full MR x NR
+// tile c = a @ b, or c += a @ b when `accumulate`. The A panel is either packed or read in place:
+//   APanel::RowMajor     a(i, k) = a[i * a_stride + k]   (packed panels, row-major a)
+//   APanel::ColumnMajor  a(i, k) = a[k * a_stride + i]   (column-major a: a transposed view)
+enum class APanel { RowMajor, ColumnMajor };
 
 // SIMD tile of MR rows x NV vectors, for any vector type described by `Vec`.
 template <class Vec, int MR_, int NV>
@@ -39,7 +42,8 @@ struct SimdKernel {
   using T = typename Vec::T;
   static constexpr int MR = MR_, NR = NV * Vec::kWidth;
 
-  static void run(int64_t kc, const T* a, int64_t lda, const T* b, T* c, int64_t ldc,
+  template <APanel kLayout>
+  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, T* c, int64_t ldc,
                   bool accumulate) {
     typename Vec::V acc[MR][NV];
 #pragma GCC unroll 16
@@ -48,18 +52,28 @@ struct SimdKernel {
       for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
     const T* rows[MR];
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) rows[i] = a + i * lda;
-    for (int64_t k = 0; k < kc; ++k, b += NR) {
+    for (int i = 0; i < MR; ++i) {
+      rows[i] = a + i * a_stride;
+      // The tile is read (accumulate) or written at the end: start fetching its lines now.
+      __builtin_prefetch(c + i * ldc);
+      __builtin_prefetch(c + i * ldc + NR - 1);
+    }
+    // One k step: NV vectors of b, MR broadcasts of a, MR x NV fused multiply-adds.
+    auto step = [&](int64_t k) __attribute__((always_inline)) {
       typename Vec::V bv[NV];
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) bv[v] = Vec::load(b + v * Vec::kWidth);
+      for (int v = 0; v < NV; ++v) bv[v] = Vec::load(b + k * NR + v * Vec::kWidth);
+      const T* column = a + k * a_stride;
 #pragma GCC unroll 16
       for (int i = 0; i < MR; ++i) {
-        const typename Vec::V av = Vec::broadcast(rows[i] + k);
+        const typename Vec::V av =
+            Vec::broadcast(kLayout == APanel::RowMajor ? rows[i] + k : column + i);
 #pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) acc[i][v] = Vec::fma(av, bv[v], acc[i][v]);
       }
-    }
+    };
+    // NOTE: not unrolled: with MR row pointers live, an unrolled loop runs out of registers.
+    for (int64_t k = 0; k < kc; ++k) step(k);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
@@ -138,12 +152,15 @@ constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4080;
 template <typename T, int MR_, int NR_>
 struct LoopKernel {
   static constexpr int MR = MR_, NR = NR_;
-  static void run(int64_t kc, const T* a, int64_t lda, const T* b, T* c, int64_t ldc,
+  template <APanel kLayout>
+  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, T* c, int64_t ldc,
                   bool accumulate) {
+    const int64_t row_step = kLayout == APanel::RowMajor ? a_stride : 1;
+    const int64_t k_step = kLayout == APanel::RowMajor ? 1 : a_stride;
     T acc[MR][NR] = {};
     for (int64_t k = 0; k < kc; ++k, b += NR)
       for (int i = 0; i < MR; ++i)
-        for (int j = 0; j < NR; ++j) acc[i][j] += a[i * lda + k] * b[j];
+        for (int j = 0; j < NR; ++j) acc[i][j] += a[i * row_step + k * k_step] * b[j];
     for (int i = 0; i < MR; ++i)
       for (int j = 0; j < NR; ++j)
         c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
@@ -218,9 +235,9 @@ void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) 
   }
 }
 
-// A unit reads a straight from memory, skipping the packing, when it is row-major and the unit
-// multiplies each A panel by at most this many B panels (small N): packing would cost more
-// than it saves.
+// A unit reads a straight from memory, skipping the packing, when a is row-major or
+// column-major and the unit multiplies each A panel by at most this many B panels (small N):
+// packing would cost more than it saves.
 constexpr int64_t kDirectAPanels = 2;
 
 // One KC-deep slab of the product: c[rows of the unit, columns jc + panels] (+)= a @ packed b.
@@ -238,6 +255,7 @@ struct Slab {
     const bool accumulate = pc > 0;
     const bool epilogue = pc + kc == p.k && p.has_epilogue();  // the last slab finishes c
     const T* a_block = p.a + ic * p.a_row_stride + pc * p.a_col_stride;
+    const bool a_column_major = p.a_col_stride != 1;  // read in place only if a_row_stride == 1
     alignas(64) T edge[MR * NR];
     for (int64_t jr = jr_begin; jr < jr_end; ++jr) {
       const int64_t cols = std::min<int64_t>(NR, nc - jr * NR);
@@ -245,19 +263,29 @@ struct Slab {
       for (int64_t ir = 0; ir < mcur; ir += MR) {
         const int64_t rows = std::min<int64_t>(MR, mcur - ir);
         const T* a_panel = packed_a + ir * kc;
-        int64_t lda = kc;
-        if (!a_is_packed && rows == MR) {
-          a_panel = a_block + ir * p.a_row_stride;
-          lda = p.a_row_stride;
-        } else if (!a_is_packed) {
-          pack_a<MR>(a_block + ir * p.a_row_stride, p.a_row_stride, 1, rows, kc, packed_a);
+        if (!a_is_packed && rows < MR) {
+          pack_a<MR>(a_block + ir * p.a_row_stride, p.a_row_stride, p.a_col_stride, rows, kc,
+                     packed_a);
           a_panel = packed_a;
         }
+        const bool in_place = !a_is_packed && rows == MR;
         T* c = p.c + (ic + ir) * p.ldc + jc + jr * NR;
-        if (rows == MR && cols == NR) {
-          Kernel::run(kc, a_panel, lda, b_panel, c, p.ldc, accumulate);
+        const bool full = rows == MR && cols == NR;
+        T* tile = full ? c : edge;
+        const int64_t ldt = full ? p.ldc : NR;
+        const bool tile_accumulate = full && accumulate;
+        if (in_place && a_column_major) {
+          Kernel::template run<APanel::ColumnMajor>(kc, a_block + ir, p.a_col_stride, b_panel,
+                                                    tile, ldt, tile_accumulate);
+        } else if (in_place) {
+          Kernel::template run<APanel::RowMajor>(kc, a_block + ir * p.a_row_stride,
+                                                 p.a_row_stride, b_panel, tile, ldt,
+                                                 tile_accumulate);
         } else {
-          Kernel::run(kc, a_panel, lda, b_panel, edge, NR, false);
+          Kernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, tile, ldt,
+                                                 tile_accumulate);
+        }
+        if (!full) {
           for (int64_t i = 0; i < rows; ++i)
             for (int64_t j = 0; j < cols; ++j)
               c[i * p.ldc + j] =
@@ -296,7 +324,8 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, int64_t mc_max, int64_t 
     // Too few M blocks to occupy every thread (small M): split the B panels as well.
     const int64_t n_groups = std::min<int64_t>(n_panels, (threads + m_blocks - 1) / m_blocks);
     const int64_t panels_per_group = (n_panels + n_groups - 1) / n_groups;
-    const bool direct_a = p.a_col_stride == 1 && panels_per_group <= kDirectAPanels;
+    const bool direct_a =
+        (p.a_col_stride == 1 || p.a_row_stride == 1) && panels_per_group <= kDirectAPanels;
     for (int64_t k0 = 0; k0 < p.k; k0 += k_range) {
       const int64_t k1 = std::min(p.k, k0 + k_range);
       // B[k0:k1, jc:jc+nc] packed slab by slab: slab pc starts at (pc - k0) * n_panels * NR.
