@@ -275,12 +275,11 @@ struct Slab {
         const int64_t ldt = full ? p.ldc : NR;
         const bool tile_accumulate = full && accumulate;
         if (in_place && a_column_major) {
-          Kernel::template run<APanel::ColumnMajor>(kc, a_block + ir, p.a_col_stride, b_panel,
-                                                    tile, ldt, tile_accumulate);
+          Kernel::template run<APanel::ColumnMajor>(kc, a_block + ir, p.a_col_stride, b_panel, tile,
+                                                    ldt, tile_accumulate);
         } else if (in_place) {
-          Kernel::template run<APanel::RowMajor>(kc, a_block + ir * p.a_row_stride,
-                                                 p.a_row_stride, b_panel, tile, ldt,
-                                                 tile_accumulate);
+          Kernel::template run<APanel::RowMajor>(kc, a_block + ir * p.a_row_stride, p.a_row_stride,
+                                                 b_panel, tile, ldt, tile_accumulate);
         } else {
           Kernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, tile, ldt,
                                                  tile_accumulate);
