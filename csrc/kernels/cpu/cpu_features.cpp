@@ -3,6 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#endif
+
 namespace tapeflow::cpu {
 namespace {
 
@@ -26,7 +30,33 @@ Isa detect() {
   return best;
 }
 
+// sysconf's answer for one cache level, or `fallback` where it has none (0, -1 or unknown name).
+[[maybe_unused]] int64_t cache_size_or(int name, int64_t fallback) {
+#if defined(__unix__) || defined(__APPLE__)
+  const long bytes = sysconf(name);
+  if (bytes > 0) return bytes;
+#endif
+  (void)name;
+  return fallback;
+}
+
+CacheSizes detect_caches() {
+  CacheSizes sizes;
+#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE) && \
+    defined(_SC_LEVEL3_CACHE_SIZE)
+  sizes.l1d = cache_size_or(_SC_LEVEL1_DCACHE_SIZE, sizes.l1d);
+  sizes.l2 = cache_size_or(_SC_LEVEL2_CACHE_SIZE, sizes.l2);
+  sizes.l3 = cache_size_or(_SC_LEVEL3_CACHE_SIZE, sizes.l3);
+#endif
+  return sizes;
+}
+
 }  // namespace
+
+const CacheSizes& cache_sizes() {
+  static const CacheSizes sizes = detect_caches();
+  return sizes;
+}
 
 Isa active_isa() {
   static const Isa isa = detect();
@@ -35,9 +65,12 @@ Isa active_isa() {
 
 const char* isa_name(Isa isa) {
   switch (isa) {
-    case Isa::Avx512: return "avx512";
-    case Isa::Avx2: return "avx2";
-    default: return "generic";
+    case Isa::Avx512:
+      return "avx512";
+    case Isa::Avx2:
+      return "avx2";
+    default:
+      return "generic";
   }
 }
 

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <memory>
 
+#include "kernels/cpu/cpu_features.h"
 #include "kernels/cpu/parallel.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -113,8 +114,6 @@ struct VecF64 {
 // 6 x 32 floats / 6 x 16 doubles: 12 of the 32 zmm registers hold the tile.
 using KernelF32 = SimdKernel<VecF32, 6, 2>;
 using KernelF64 = SimdKernel<VecF64, 6, 2>;
-constexpr int64_t kMcF32 = 144, kKcF32 = 256, kNcF32 = 4096;
-constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4096;
 
 #elif defined(__AVX2__) && defined(__FMA__)
 struct VecF32 {
@@ -144,8 +143,6 @@ struct VecF64 {
 // 6 x 16 floats / 6 x 8 doubles: 12 accumulators + 2 B vectors + 1 broadcast A = 15 of 16 ymm.
 using KernelF32 = SimdKernel<VecF32, 6, 2>;
 using KernelF64 = SimdKernel<VecF64, 6, 2>;
-constexpr int64_t kMcF32 = 144, kKcF32 = 256, kNcF32 = 4080;
-constexpr int64_t kMcF64 = 72, kKcF64 = 256, kNcF64 = 4080;
 
 #else
 // Portable loops: the inner j loop is what the compiler vectorises for the baseline ISA.
@@ -168,8 +165,6 @@ struct LoopKernel {
 };
 using KernelF32 = LoopKernel<float, 4, 8>;
 using KernelF64 = LoopKernel<double, 4, 4>;
-constexpr int64_t kMcF32 = 128, kKcF32 = 256, kNcF32 = 4096;
-constexpr int64_t kMcF64 = 64, kKcF64 = 256, kNcF64 = 4096;
 #endif
 
 // ---------------------------------------------------------------------------------------------
@@ -300,10 +295,28 @@ struct Slab {
 // last-level cache and a long K never asks for a huge buffer.
 constexpr int64_t kPackedBElements = int64_t(1) << 20;
 
+// Cache blocking, BLIS-style, from the sizes the OS reports: a KC x NR panel of B takes half of
+// L1 (the A panel and the C tile stream through the other half), an MC x KC block of A half of
+// L2, a KC x NC block of B a quarter of L3 (shared with the other cores). Clamped to sane
+// ranges in case of odd reports (a VM may report the host's whole L3).
+struct Blocking {
+  int64_t mc, kc, nc;
+};
+
 template <class Kernel, typename T>
-void gemm_blocked(const GemmProblem<T>& p, int threads, int64_t mc_max, int64_t kc_max,
-                  int64_t nc_max) {
+Blocking cache_blocking() {
+  constexpr int64_t MR = Kernel::MR, NR = Kernel::NR, size = sizeof(T);
+  const CacheSizes& caches = cache_sizes();
+  const int64_t kc = std::clamp<int64_t>(caches.l1d / 2 / (NR * size), 64, 1024) / 8 * 8;
+  const int64_t mc = std::clamp<int64_t>(caches.l2 / 2 / (kc * size), 4 * MR, 1024) / MR * MR;
+  const int64_t nc = std::clamp<int64_t>(caches.l3 / 4 / (kc * size), 4 * NR, 4096) / NR * NR;
+  return {mc, kc, nc};
+}
+
+template <class Kernel, typename T>
+void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking) {
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
+  const int64_t mc_max = blocking.mc, kc_max = blocking.kc, nc_max = blocking.nc;
   // Equal K slabs; M blocks of equal size (a multiple of MR), their count a multiple of the
   // thread count; N blocks and the K range packed at once as large as the B budget allows.
   const int64_t k_slabs = (p.k + kc_max - 1) / kc_max;
@@ -368,12 +381,13 @@ constexpr double kIndependentSplitMacs = double(int64_t(1) << 27);
 // MR-row tiles, else along M (whole MR tiles); each part is a complete one-thread product.
 // Every element is summed in the same order as in one piece, so results stay bit-identical.
 template <class Kernel, typename T>
-void gemm_threaded(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int64_t nc_max) {
+void gemm_threaded(const GemmProblem<T>& p) {
+  static const Blocking blocking = cache_blocking<Kernel, T>();
   constexpr int MR = Kernel::MR, NR = Kernel::NR;
   const double macs = double(p.m) * double(p.n) * double(p.k);
   const int threads = macs >= double(kGemmParallelMacs) ? num_threads() : 1;
   if (threads == 1 || macs >= kIndependentSplitMacs) {
-    gemm_blocked<Kernel>(p, threads, mc_max, kc_max, nc_max);
+    gemm_blocked<Kernel>(p, threads, blocking);
     return;
   }
   const int64_t m_tiles = (p.m + MR - 1) / MR, n_panels = (p.n + NR - 1) / NR;
@@ -395,7 +409,7 @@ void gemm_threaded(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int6
         sub.a += begin * p.a_row_stride;
         sub.c += begin * p.ldc;
       }
-      gemm_blocked<Kernel>(sub, 1, mc_max, kc_max, nc_max);
+      gemm_blocked<Kernel>(sub, 1, blocking);
     }
   });
 }
@@ -403,10 +417,10 @@ void gemm_threaded(const GemmProblem<T>& p, int64_t mc_max, int64_t kc_max, int6
 }  // namespace
 
 void gemm_f32(const GemmProblem<float>& p) {
-  gemm_threaded<KernelF32>(p, kMcF32, kKcF32, kNcF32);
+  gemm_threaded<KernelF32>(p);
 }
 void gemm_f64(const GemmProblem<double>& p) {
-  gemm_threaded<KernelF64>(p, kMcF64, kKcF64, kNcF64);
+  gemm_threaded<KernelF64>(p);
 }
 
 }  // namespace tapeflow::cpu::TF_ISA
