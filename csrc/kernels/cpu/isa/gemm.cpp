@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/cpu/cpu_features.h"
 #include "kernels/cpu/parallel.h"
@@ -207,6 +208,42 @@ void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) 
   }
 }
 
+// Packs NR contiguous columns of b (column j at b + j * cs) into the k-major panel dst (kc x NR),
+// 8 k by 8 columns at a time through an in-register transpose; returns how many k it packed
+// (a multiple of 8, or 0 where there is no such transpose for this ISA and dtype).
+template <int NR, typename T>
+int64_t pack_columns_by_blocks(const T* b, int64_t cs, int64_t kc, T* dst) {
+#if defined(__AVX2__)
+  if constexpr (std::is_same_v<T, float> && NR % 8 == 0) {
+    const int64_t k_end = kc / 8 * 8;
+    for (int64_t k = 0; k < k_end; k += 8) {
+      for (int j = 0; j < NR; j += 8) {
+        __m256 r[8], t[8];  // r[c]: column j + c at k..k+7; out: row k + i, columns j..j+7
+        for (int c = 0; c < 8; ++c) r[c] = _mm256_loadu_ps(b + (j + c) * cs + k);
+        for (int c = 0; c < 8; c += 2) {
+          t[c] = _mm256_unpacklo_ps(r[c], r[c + 1]);
+          t[c + 1] = _mm256_unpackhi_ps(r[c], r[c + 1]);
+        }
+        for (int c = 0; c < 8; c += 4) {
+          r[c] = _mm256_shuffle_ps(t[c], t[c + 2], _MM_SHUFFLE(1, 0, 1, 0));
+          r[c + 1] = _mm256_shuffle_ps(t[c], t[c + 2], _MM_SHUFFLE(3, 2, 3, 2));
+          r[c + 2] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(1, 0, 1, 0));
+          r[c + 3] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        }
+        for (int i = 0; i < 4; ++i) {
+          _mm256_storeu_ps(dst + (k + i) * NR + j, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+          _mm256_storeu_ps(dst + (k + i + 4) * NR + j,
+                           _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+        }
+      }
+    }
+    return k_end;
+  }
+#endif
+  (void)b, (void)cs, (void)kc, (void)dst;
+  return 0;
+}
+
 // B panel range: columns [0, nc) x k [0, kc) of `b` -> ceil(nc/NR) panels of kc x NR.
 template <int NR, typename T>
 void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) {
@@ -219,13 +256,11 @@ void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) 
       continue;
     }
     if (cols < NR) std::fill(dst, dst + kc * NR, T(0));
-    for (int64_t j = 0; j < cols; ++j) {  // column-major b (b transposed): columns contiguous
+    int64_t k_done = 0;  // column-major b (b transposed): 8 x 8 blocks transposed in registers
+    if (cols == NR && rs == 1) k_done = pack_columns_by_blocks<NR>(src, cs, kc, dst);
+    for (int64_t j = 0; j < cols; ++j) {  // the rest, one column at a time
       const T* col = src + j * cs;
-      if (rs == 1) {
-        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = col[k];
-      } else {
-        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = col[k * rs];
-      }
+      for (int64_t k = k_done; k < kc; ++k) dst[k * NR + j] = col[k * rs];
     }
   }
 }
