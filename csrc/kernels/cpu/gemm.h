@@ -36,7 +36,8 @@ void gemm_reference(const Tensor& a, const Tensor& b, const Tensor& out);
 constexpr int64_t kGemmParallelMacs = int64_t(1) << 19;
 
 // One (M,K) @ (K,N) product on raw memory, the unit the batch loop hands to the ISA kernels.
-// Strides are in elements and may be zero or negative; c is row-major with row stride ldc.
+// Strides are in elements and may be zero or negative; c is row-major with row stride ldc
+// (the epilogue assumes it).
 template <typename T>
 struct GemmProblem {
   int64_t m, n, k;
@@ -46,7 +47,9 @@ struct GemmProblem {
   int64_t b_row_stride, b_col_stride;
   T* c;
   int64_t ldc;
-  const T* bias = nullptr;  // (N,), or null
+  int64_t c_col_stride = 1;  // c(i, j) at c[i * ldc + j * c_col_stride]: 1 but in a transposed
+                             // product inside the ISA kernels (which has no epilogue)
+  const T* bias = nullptr;   // (N,), or null
   GemmActivation activation = GemmActivation::None;
 
   bool has_epilogue() const { return bias != nullptr || activation != GemmActivation::None; }

@@ -31,9 +31,10 @@ namespace tapeflow::cpu::TF_ISA {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Micro-kernels. `run<layout>(kc, a, a_stride, b, c, ldc, accumulate)`: a is an MR-row panel of
-// kc columns, b an NR-column panel (kc x NR, k-major, 64-byte aligned); writes the full MR x NR
-// tile c = a @ b, or c += a @ b when `accumulate`. The A panel is either packed or read in place:
+// Micro-kernels. `run<layout>(kc, a, a_stride, b, ldb, c, ldc, accumulate)`: a is an MR-row
+// panel of kc columns, b an NR-column panel (kc rows of NR values, row stride ldb: NR when
+// packed); writes the full MR x NR tile c = a @ b, or c += a @ b when `accumulate`. The A panel is
+// either packed or read in place:
 //   APanel::RowMajor     a(i, k) = a[i * a_stride + k]   (packed panels, row-major a)
 //   APanel::ColumnMajor  a(i, k) = a[k * a_stride + i]   (column-major a: a transposed view)
 enum class APanel { RowMajor, ColumnMajor };
@@ -45,8 +46,8 @@ struct SimdKernel {
   static constexpr int MR = MR_, NR = NV * Vec::kWidth;
 
   template <APanel kLayout>
-  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, T* c, int64_t ldc,
-                  bool accumulate) {
+  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, int64_t ldb, T* c,
+                  int64_t ldc, bool accumulate) {
     typename Vec::V acc[MR][NV];
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
@@ -56,15 +57,12 @@ struct SimdKernel {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       rows[i] = a + i * a_stride;
-      // The tile is read (accumulate) or written at the end: start fetching its lines now.
-      __builtin_prefetch(c + i * ldc);
-      __builtin_prefetch(c + i * ldc + NR - 1);
     }
     // One k step: NV vectors of b, MR broadcasts of a, MR x NV fused multiply-adds.
     auto step = [&](int64_t k) __attribute__((always_inline)) {
       typename Vec::V bv[NV];
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) bv[v] = Vec::load(b + k * NR + v * Vec::kWidth);
+      for (int v = 0; v < NV; ++v) bv[v] = Vec::loadu(b + k * ldb + v * Vec::kWidth);
       const T* column = a + k * a_stride;
 #pragma GCC unroll 16
       for (int i = 0; i < MR; ++i) {
@@ -93,7 +91,6 @@ struct VecF32 {
   using V = __m512;
   static constexpr int kWidth = 16;
   static V zero() { return _mm512_setzero_ps(); }
-  static V load(const T* p) { return _mm512_load_ps(p); }
   static V loadu(const T* p) { return _mm512_loadu_ps(p); }
   static V broadcast(const T* p) { return _mm512_set1_ps(*p); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
@@ -105,7 +102,6 @@ struct VecF64 {
   using V = __m512d;
   static constexpr int kWidth = 8;
   static V zero() { return _mm512_setzero_pd(); }
-  static V load(const T* p) { return _mm512_load_pd(p); }
   static V loadu(const T* p) { return _mm512_loadu_pd(p); }
   static V broadcast(const T* p) { return _mm512_set1_pd(*p); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
@@ -115,6 +111,8 @@ struct VecF64 {
 // 6 x 32 floats / 6 x 16 doubles: 12 of the 32 zmm registers hold the tile.
 using KernelF32 = SimdKernel<VecF32, 6, 2>;
 using KernelF64 = SimdKernel<VecF64, 6, 2>;
+using FiveRowKernelF32 = SimdKernel<VecF32, 5, 2>;  // for narrow products, see gemm_narrow
+using FiveRowKernelF64 = SimdKernel<VecF64, 5, 2>;
 
 #elif defined(__AVX2__) && defined(__FMA__)
 struct VecF32 {
@@ -122,7 +120,6 @@ struct VecF32 {
   using V = __m256;
   static constexpr int kWidth = 8;
   static V zero() { return _mm256_setzero_ps(); }
-  static V load(const T* p) { return _mm256_load_ps(p); }
   static V loadu(const T* p) { return _mm256_loadu_ps(p); }
   static V broadcast(const T* p) { return _mm256_broadcast_ss(p); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
@@ -134,7 +131,6 @@ struct VecF64 {
   using V = __m256d;
   static constexpr int kWidth = 4;
   static V zero() { return _mm256_setzero_pd(); }
-  static V load(const T* p) { return _mm256_load_pd(p); }
   static V loadu(const T* p) { return _mm256_loadu_pd(p); }
   static V broadcast(const T* p) { return _mm256_broadcast_sd(p); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
@@ -144,6 +140,8 @@ struct VecF64 {
 // 6 x 16 floats / 6 x 8 doubles: 12 accumulators + 2 B vectors + 1 broadcast A = 15 of 16 ymm.
 using KernelF32 = SimdKernel<VecF32, 6, 2>;
 using KernelF64 = SimdKernel<VecF64, 6, 2>;
+using FiveRowKernelF32 = SimdKernel<VecF32, 5, 2>;  // for narrow products, see gemm_narrow
+using FiveRowKernelF64 = SimdKernel<VecF64, 5, 2>;
 
 #else
 // Portable loops: the inner j loop is what the compiler vectorises for the baseline ISA.
@@ -151,12 +149,12 @@ template <typename T, int MR_, int NR_>
 struct LoopKernel {
   static constexpr int MR = MR_, NR = NR_;
   template <APanel kLayout>
-  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, T* c, int64_t ldc,
-                  bool accumulate) {
+  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, int64_t ldb, T* c,
+                  int64_t ldc, bool accumulate) {
     const int64_t row_step = kLayout == APanel::RowMajor ? a_stride : 1;
     const int64_t k_step = kLayout == APanel::RowMajor ? 1 : a_stride;
     T acc[MR][NR] = {};
-    for (int64_t k = 0; k < kc; ++k, b += NR)
+    for (int64_t k = 0; k < kc; ++k, b += ldb)
       for (int i = 0; i < MR; ++i)
         for (int j = 0; j < NR; ++j) acc[i][j] += a[i * row_step + k * k_step] * b[j];
     for (int i = 0; i < MR; ++i)
@@ -166,6 +164,8 @@ struct LoopKernel {
 };
 using KernelF32 = LoopKernel<float, 4, 8>;
 using KernelF64 = LoopKernel<double, 4, 4>;
+using FiveRowKernelF32 = LoopKernel<float, 5, 8>;
+using FiveRowKernelF64 = LoopKernel<double, 5, 4>;
 #endif
 
 // ---------------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ T* scratch(int slot, int64_t count) {
     std::unique_ptr<T, decltype(&std::free)> data{nullptr, &std::free};
     int64_t capacity = 0;
   };
-  thread_local Buffer buffers[2];
+  thread_local Buffer buffers[3];
   Buffer& buf = buffers[slot];
   if (buf.capacity < count) {
     const size_t bytes = (size_t(count) * sizeof(T) + 63) / 64 * 64;
@@ -265,17 +265,22 @@ void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) 
   }
 }
 
-// A unit reads a straight from memory, skipping the packing, when a is row-major or
-// column-major and the unit multiplies each A panel by at most this many B panels (small N):
-// packing would cost more than it saves.
-constexpr int64_t kDirectAPanels = 2;
+// An operand is read straight from memory, skipping the packing, when it is used by at most this
+// many panels of the other (a by <= 2 B panels: small N; b by <= 2 A panels: small M) and its
+// layout suits the kernel (a row- or column-major, b row-major): packing would cost more than
+// it saves.
+constexpr int64_t kInPlaceUses = 2;
 
-// One KC-deep slab of the product: c[rows of the unit, columns jc + panels] (+)= a @ packed b.
+// One KC-deep slab of the product: c[rows of the unit, columns jc + panels] (+)= a @ b, with b
+// either packed (panels of kc x NR, one after another) or read in place (row-major b, row stride
+// ldb; an edge panel narrower than NR is then packed on the fly).
 template <class Kernel, typename T>
 struct Slab {
   static constexpr int MR = Kernel::MR, NR = Kernel::NR;
   const GemmProblem<T>& p;
-  const T* packed_b;
+  const T* b;
+  bool b_packed;
+  int64_t ldb;  // row stride of b read in place (NR when packed)
   int64_t jc, nc, pc, kc;
 
   // Rows [ic, ic + mcur) times B panels [jr_begin, jr_end); packed_a holds the packed A block
@@ -289,7 +294,14 @@ struct Slab {
     alignas(64) T edge[MR * NR];
     for (int64_t jr = jr_begin; jr < jr_end; ++jr) {
       const int64_t cols = std::min<int64_t>(NR, nc - jr * NR);
-      const T* b_panel = packed_b + jr * NR * kc;
+      const T* b_panel = b_packed ? b + jr * NR * kc : b + jr * NR;
+      int64_t b_stride = ldb;
+      if (!b_packed && cols < NR) {  // in place but too narrow for the kernel's loads: pack it
+        T* packed = scratch<T>(2, kc * NR);
+        pack_b<NR>(b_panel, ldb, 1, kc, cols, packed);
+        b_panel = packed;
+        b_stride = NR;
+      }
       for (int64_t ir = 0; ir < mcur; ir += MR) {
         const int64_t rows = std::min<int64_t>(MR, mcur - ir);
         const T* a_panel = packed_a + ir * kc;
@@ -299,26 +311,27 @@ struct Slab {
           a_panel = packed_a;
         }
         const bool in_place = !a_is_packed && rows == MR;
-        T* c = p.c + (ic + ir) * p.ldc + jc + jr * NR;
-        const bool full = rows == MR && cols == NR;
+        T* c = p.c + (ic + ir) * p.ldc + (jc + jr * NR) * p.c_col_stride;
+        const bool full = rows == MR && cols == NR && p.c_col_stride == 1;
         T* tile = full ? c : edge;
         const int64_t ldt = full ? p.ldc : NR;
         const bool tile_accumulate = full && accumulate;
         if (in_place && a_column_major) {
-          Kernel::template run<APanel::ColumnMajor>(kc, a_block + ir, p.a_col_stride, b_panel, tile,
-                                                    ldt, tile_accumulate);
+          Kernel::template run<APanel::ColumnMajor>(kc, a_block + ir, p.a_col_stride, b_panel,
+                                                    b_stride, tile, ldt, tile_accumulate);
         } else if (in_place) {
           Kernel::template run<APanel::RowMajor>(kc, a_block + ir * p.a_row_stride, p.a_row_stride,
-                                                 b_panel, tile, ldt, tile_accumulate);
+                                                 b_panel, b_stride, tile, ldt, tile_accumulate);
         } else {
-          Kernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, tile, ldt,
+          Kernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, b_stride, tile, ldt,
                                                  tile_accumulate);
         }
-        if (!full) {
+        if (!full) {  // edge tile, or c transposed: element by element
+          const int64_t cs = p.c_col_stride;
           for (int64_t i = 0; i < rows; ++i)
             for (int64_t j = 0; j < cols; ++j)
-              c[i * p.ldc + j] =
-                  accumulate ? c[i * p.ldc + j] + edge[i * NR + j] : edge[i * NR + j];
+              c[i * p.ldc + j * cs] =
+                  accumulate ? c[i * p.ldc + j * cs] + edge[i * NR + j] : edge[i * NR + j];
         }
         if (epilogue) apply_epilogue(p, c, rows, cols, jc + jr * NR);
       }
@@ -364,7 +377,7 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
   const int64_t nc_block = std::min({nc_max, nc_budget, (p.n + NR - 1) / NR * NR});
   const int64_t k_range = std::max<int64_t>(kPackedBElements / nc_block / kc_full, 1) * kc_full;
 
-  T* packed_b = scratch<T>(0, std::min(k_range, p.k) * nc_block);
+  T* packed_b = scratch<T>(0, std::min(k_range, p.k) * nc_block);  // unused when b is direct
   for (int64_t jc = 0; jc < p.n; jc += nc_block) {
     const int64_t nc = std::min(nc_block, p.n - jc);
     const int64_t n_panels = (nc + NR - 1) / NR;
@@ -372,18 +385,20 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
     const int64_t n_groups = std::min<int64_t>(n_panels, (threads + m_blocks - 1) / m_blocks);
     const int64_t panels_per_group = (n_panels + n_groups - 1) / n_groups;
     const bool direct_a =
-        (p.a_col_stride == 1 || p.a_row_stride == 1) && panels_per_group <= kDirectAPanels;
+        (p.a_col_stride == 1 || p.a_row_stride == 1) && panels_per_group <= kInPlaceUses;
+    const bool direct_b = p.b_col_stride == 1 && p.m <= kInPlaceUses * MR;
     for (int64_t k0 = 0; k0 < p.k; k0 += k_range) {
       const int64_t k1 = std::min(p.k, k0 + k_range);
       // B[k0:k1, jc:jc+nc] packed slab by slab: slab pc starts at (pc - k0) * n_panels * NR.
-      parallel_for(0, n_panels, threads > 1 ? 4 : n_panels, [&](int64_t lo, int64_t hi) {
-        for (int64_t pc = k0; pc < k1; pc += kc_full) {
-          const int64_t kc = std::min(kc_full, p.k - pc);
-          pack_b<NR>(p.b + pc * p.b_row_stride + (jc + lo * NR) * p.b_col_stride, p.b_row_stride,
-                     p.b_col_stride, kc, std::min(nc, hi * NR) - lo * NR,
-                     packed_b + (pc - k0) * n_panels * NR + lo * NR * kc);
-        }
-      });
+      if (!direct_b)
+        parallel_for(0, n_panels, threads > 1 ? 4 : n_panels, [&](int64_t lo, int64_t hi) {
+          for (int64_t pc = k0; pc < k1; pc += kc_full) {
+            const int64_t kc = std::min(kc_full, p.k - pc);
+            pack_b<NR>(p.b + pc * p.b_row_stride + (jc + lo * NR) * p.b_col_stride, p.b_row_stride,
+                       p.b_col_stride, kc, std::min(nc, hi * NR) - lo * NR,
+                       packed_b + (pc - k0) * n_panels * NR + lo * NR * kc);
+          }
+        });
       const int64_t units = m_blocks * n_groups;
       parallel_for(0, units, threads > 1 ? 1 : units, [&](int64_t lo, int64_t hi) {
         T* packed_a = scratch<T>(1, kc_full * mc);
@@ -393,8 +408,14 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
           const int64_t jr_begin = group * panels_per_group;
           const int64_t jr_end = std::min(n_panels, jr_begin + panels_per_group);
           for (int64_t pc = k0; pc < k1; pc += kc_full) {
-            const Slab<Kernel, T> slab{p,  packed_b + (pc - k0) * n_panels * NR, jc, nc,
-                                       pc, std::min(kc_full, p.k - pc)};
+            const int64_t kc = std::min(kc_full, p.k - pc);
+            const Slab<Kernel, T> slab =
+                direct_b ? Slab<Kernel, T>{p,     p.b + pc * p.b_row_stride + jc,
+                                           false, p.b_row_stride,
+                                           jc,    nc,
+                                           pc,    kc}
+                         : Slab<Kernel, T>{
+                               p, packed_b + (pc - k0) * n_panels * NR, true, NR, jc, nc, pc, kc};
             if (!direct_a)
               pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
                          p.a_col_stride, mcur, slab.kc, packed_a);
@@ -437,7 +458,7 @@ void gemm_threaded(const GemmProblem<T>& p) {
       if (split_n) {
         sub.n = end - begin;
         sub.b += begin * p.b_col_stride;
-        sub.c += begin;
+        sub.c += begin * p.c_col_stride;
         if (sub.bias != nullptr) sub.bias += begin;
       } else {
         sub.m = end - begin;
@@ -449,13 +470,45 @@ void gemm_threaded(const GemmProblem<T>& p) {
   });
 }
 
+// A narrow product (N below one B panel, M many panels: a classifier's 10 outputs, or their
+// gradient) runs transposed, c^T (N,M) = b^T (N,K) @ a^T (K,M): N then fills row tiles (5-row
+// tiles when 5 divides N better than MR) instead of padding a whole NR-column panel, and a
+// column-major a becomes a row-major B read in place. c is written back transposed; the
+// epilogue, if any, is applied to c afterwards (c is small).
+template <class Kernel, class FiveRowKernel, typename T>
+void gemm(const GemmProblem<T>& p) {
+  if (p.n >= Kernel::NR || p.m < 4 * Kernel::NR) {
+    gemm_threaded<Kernel>(p);
+    return;
+  }
+  GemmProblem<T> t = p;
+  t.m = p.n;
+  t.n = p.m;
+  t.a = p.b;
+  t.a_row_stride = p.b_col_stride;
+  t.a_col_stride = p.b_row_stride;
+  t.b = p.a;
+  t.b_row_stride = p.a_col_stride;
+  t.b_col_stride = p.a_row_stride;
+  t.ldc = 1;
+  t.c_col_stride = p.ldc;
+  t.bias = nullptr;
+  t.activation = GemmActivation::None;
+  if (p.n % 5 == 0 && p.n % Kernel::MR != 0) {
+    gemm_threaded<FiveRowKernel>(t);
+  } else {
+    gemm_threaded<Kernel>(t);
+  }
+  if (p.has_epilogue()) apply_epilogue(p, p.c, p.m, p.n, 0);
+}
+
 }  // namespace
 
 void gemm_f32(const GemmProblem<float>& p) {
-  gemm_threaded<KernelF32>(p);
+  gemm<KernelF32, FiveRowKernelF32>(p);
 }
 void gemm_f64(const GemmProblem<double>& p) {
-  gemm_threaded<KernelF64>(p);
+  gemm<KernelF64, FiveRowKernelF64>(p);
 }
 
 }  // namespace tapeflow::cpu::TF_ISA
