@@ -60,9 +60,19 @@ def test_prime_sizes(m, k, n, transpose_a, transpose_b, dtype, rng):
     _check_matmul(rng, m, k, n, transpose_a, transpose_b, dtype)
 
 
-# Small N (<= 2 panels of 16): A is read in place when row-major or column-major (stored
-# transposed), else packed; K = 10 and M = 512 as in an MNIST output layer and its gradients.
-SKINNY = [(512, 128, 10), (128, 512, 10), (128, 10, 512), (517, 300, 1), (33, 700, 32)]
+# Small N: below one 16-column panel the product runs transposed (5- or 6-row tiles over N, A
+# read in place as the B operand when column-major); up to 2 panels A is read in place when
+# row- or column-major. K = 10 and M = 512 as in an MNIST output layer and its gradients.
+SKINNY = [
+    (512, 128, 10),
+    (128, 512, 10),
+    (128, 10, 512),
+    (517, 300, 1),
+    (300, 40, 5),
+    (301, 41, 15),
+    (64, 33, 12),
+    (33, 700, 32),
+]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -189,7 +199,8 @@ def test_generic_isa_kernels():
         from tapeflow import _C
         assert _C.cpu_isa() == "generic", _C.cpu_isa()
         rng = np.random.default_rng(0)
-        sizes = [(1, 1, 1), (67, 61, 59), (512, 128, 10), (128, 10, 512), (300, 700, 20)]
+        sizes = [(1, 1, 1), (67, 61, 59), (512, 128, 10), (128, 10, 512), (300, 700, 20),
+                 (300, 50, 5)]
         for dtype, (m, k, n), ta, tb in itertools.product(
                 [np.float32, np.float64], sizes, [False, True], [False, True]):
             a = rng.standard_normal((k, m) if ta else (m, k)).astype(dtype)

@@ -12,6 +12,10 @@
 // and only the valid part of an edge tile is written back. Every element of c is summed in the
 // same order (k ascending inside a KC block, KC blocks added in order) whatever the thread
 // count or the M blocking, so results are bit-identical across thread counts.
+//
+// Shortcuts, all chosen from the shapes alone (never the thread count): an operand used by at
+// most two panels of the other is read in place instead of packed; the blocks come from the
+// cache sizes (cache_blocking); a narrow product (N < NR) runs transposed (gemm, at the end).
 #include "kernels/cpu/gemm.h"
 
 #include <algorithm>
@@ -377,7 +381,7 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
   const int64_t nc_block = std::min({nc_max, nc_budget, (p.n + NR - 1) / NR * NR});
   const int64_t k_range = std::max<int64_t>(kPackedBElements / nc_block / kc_full, 1) * kc_full;
 
-  T* packed_b = scratch<T>(0, std::min(k_range, p.k) * nc_block);  // unused when b is direct
+  T* packed_b = scratch<T>(0, std::min(k_range, p.k) * nc_block);
   for (int64_t jc = 0; jc < p.n; jc += nc_block) {
     const int64_t nc = std::min(nc_block, p.n - jc);
     const int64_t n_panels = (nc + NR - 1) / NR;
@@ -389,7 +393,8 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
     const bool direct_b = p.b_col_stride == 1 && p.m <= kInPlaceUses * MR;
     for (int64_t k0 = 0; k0 < p.k; k0 += k_range) {
       const int64_t k1 = std::min(p.k, k0 + k_range);
-      // B[k0:k1, jc:jc+nc] packed slab by slab: slab pc starts at (pc - k0) * n_panels * NR.
+      // B[k0:k1, jc:jc+nc] packed slab by slab (unless read in place): slab pc starts at
+      // (pc - k0) * n_panels * NR.
       if (!direct_b)
         parallel_for(0, n_panels, threads > 1 ? 4 : n_panels, [&](int64_t lo, int64_t hi) {
           for (int64_t pc = k0; pc < k1; pc += kc_full) {
@@ -409,13 +414,10 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
           const int64_t jr_end = std::min(n_panels, jr_begin + panels_per_group);
           for (int64_t pc = k0; pc < k1; pc += kc_full) {
             const int64_t kc = std::min(kc_full, p.k - pc);
-            const Slab<Kernel, T> slab =
-                direct_b ? Slab<Kernel, T>{p,     p.b + pc * p.b_row_stride + jc,
-                                           false, p.b_row_stride,
-                                           jc,    nc,
-                                           pc,    kc}
-                         : Slab<Kernel, T>{
-                               p, packed_b + (pc - k0) * n_panels * NR, true, NR, jc, nc, pc, kc};
+            const T* b =
+                direct_b ? p.b + pc * p.b_row_stride + jc : packed_b + (pc - k0) * n_panels * NR;
+            const int64_t ldb = direct_b ? p.b_row_stride : NR;
+            const Slab<Kernel, T> slab{p, b, !direct_b, ldb, jc, nc, pc, kc};
             if (!direct_a)
               pack_a<MR>(p.a + ic * p.a_row_stride + pc * p.a_col_stride, p.a_row_stride,
                          p.a_col_stride, mcur, slab.kc, packed_a);
