@@ -428,6 +428,22 @@ def test_tensor_float_32_matmul_is_opt_in(rng):
 
 @gpu
 @needs_gpu
+@pytest.mark.parametrize("dtype,tf32", [("float64", False), ("float32", False), ("float32", True)])
+def test_gemm_with_more_column_tiles_than_grid_y_allows(dtype, tf32, rng):
+    # grid.y holds at most 65535 column tiles (64 or 128 columns each); the kernels loop past it.
+    n = 65535 * 128 + 300
+    a = rng.normal(size=(3, 2)).astype(dtype)
+    b = rng.normal(size=(2, n)).astype(dtype)
+    tf.config.experimental.enable_tensor_float_32_execution(tf32)
+    try:
+        got, want = _both(tf.matmul, a, b)
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+    assert_close(got, want, rtol=1e-3 if tf32 else 1e-5, atol=1e-3 if tf32 else 1e-6, what="wide")
+
+
+@gpu
+@needs_gpu
 def test_gemm_batched_broadcast_and_integers(rng):
     a = rng.normal(size=(3, 1, 40, 30)).astype(np.float32)
     b = rng.normal(size=(4, 30, 20)).astype(np.float32)
@@ -524,6 +540,23 @@ def test_copies_between_devices_and_mixed_inputs(rng):
     grad = tape.gradient(y, w)
     assert grad.device == CPU_NAME
     assert_close(grad.numpy(), x.sum(axis=0), rtol=1e-12, atol=1e-12, what="mixed-device grad")
+
+
+@gpu
+@pytest.mark.skipif(len(GPUS) < 2, reason="needs two GPUs")
+def test_copies_between_two_gpus_arrive_before_use(rng):
+    x = rng.normal(size=(4096, 1024)).astype(np.float32)
+    with tf.device("/GPU:0"):
+        on_first = tf.constant(x) * 2.0  # still queued on GPU:0's stream when the copy starts
+    with tf.device("/GPU:1"):
+        on_second = tf.identity(on_first)
+        total = tf.reduce_sum(on_second, axis=0)
+    assert on_second.device.endswith("GPU:1")
+    del on_first  # its block may be reused at once on GPU:0
+    with tf.device("/GPU:0"):
+        tf.zeros((4096, 1024))
+    np.testing.assert_array_equal(on_second.numpy(), 2 * x)
+    assert_close(total.numpy(), 2 * x.sum(axis=0), rtol=1e-4, atol=1e-3, what="after the copy")
 
 
 @gpu
