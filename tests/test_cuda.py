@@ -100,6 +100,38 @@ def test_hiding_gpus_when_there_are_none():
     assert tf.config.get_visible_devices() == tf.config.list_physical_devices("CPU")
 
 
+@without_gpu
+def test_gpu_settings_without_a_gpu_raise_or_answer_for_the_cpu():
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    assert tf.config.experimental.get_device_details(cpu) == {}
+    for call in (
+        lambda: tf.config.experimental.reset_memory_stats("GPU:0"),
+        lambda: tf.config.experimental.set_memory_growth("/device:GPU:0", True),
+        lambda: tf.config.experimental.get_memory_growth("GPU:0"),
+    ):
+        with pytest.raises(ValueError, match="No device found"):
+            call()
+
+
+def test_tensor_float_32_flag_round_trips_and_leaves_cpu_results_exact(rng):
+    # TF32 only changes GPU float32 matmuls: with it on, the CPU result is still float32's.
+    a = rng.normal(size=(40, 300)).astype(np.float32)
+    b = rng.normal(size=(300, 30)).astype(np.float32)
+    with tf.device("/CPU:0"):
+        off = tf.matmul(a, b).numpy()
+        assert not tf.config.experimental.tensor_float_32_execution_enabled()
+        tf.config.experimental.enable_tensor_float_32_execution(True)
+        try:
+            assert tf.config.experimental.tensor_float_32_execution_enabled()
+            on = tf.matmul(a, b).numpy()
+        finally:
+            tf.config.experimental.enable_tensor_float_32_execution(False)
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
+    np.testing.assert_array_equal(on, off)
+    if tf._C.built_with_cuda:
+        assert not tf._C.tf32_enabled()
+
+
 # ---- device names and scopes (any machine) ----------------------------------------------------
 
 
