@@ -25,152 +25,13 @@
 #include <type_traits>
 
 #include "kernels/cpu/cpu_features.h"
+#include "kernels/cpu/isa/gemm_kernels.h"
 #include "kernels/cpu/parallel.h"
-
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#endif
 
 namespace tapeflow::cpu::TF_ISA {
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// Micro-kernels. `run<layout>(kc, a, a_stride, b, ldb, c, ldc, accumulate)`: a is an MR-row
-// panel of kc columns, b an NR-column panel (kc rows of NR values, row stride ldb: NR when
-// packed); writes the full MR x NR tile c = a @ b, or c += a @ b when `accumulate`. The A panel is
-// either packed or read in place:
-//   APanel::RowMajor     a(i, k) = a[i * a_stride + k]   (packed panels, row-major a)
-//   APanel::ColumnMajor  a(i, k) = a[k * a_stride + i]   (column-major a: a transposed view)
-enum class APanel { RowMajor, ColumnMajor };
-
-// SIMD tile of MR rows x NV vectors, for any vector type described by `Vec`.
-template <class Vec, int MR_, int NV>
-struct SimdKernel {
-  using T = typename Vec::T;
-  static constexpr int MR = MR_, NR = NV * Vec::kWidth;
-
-  template <APanel kLayout>
-  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, int64_t ldb, T* c,
-                  int64_t ldc, bool accumulate) {
-    typename Vec::V acc[MR][NV];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
-    const T* rows[MR];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      rows[i] = a + i * a_stride;
-    }
-    // One k step: NV vectors of b, MR broadcasts of a, MR x NV fused multiply-adds.
-    auto step = [&](int64_t k) __attribute__((always_inline)) {
-      typename Vec::V bv[NV];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) bv[v] = Vec::loadu(b + k * ldb + v * Vec::kWidth);
-      const T* column = a + k * a_stride;
-#pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) {
-        const typename Vec::V av =
-            Vec::broadcast(kLayout == APanel::RowMajor ? rows[i] + k : column + i);
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[i][v] = Vec::fma(av, bv[v], acc[i][v]);
-      }
-    };
-    // NOTE: not unrolled: with MR row pointers live, an unrolled loop runs out of registers.
-    for (int64_t k = 0; k < kc; ++k) step(k);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) {
-        T* dst = c + i * ldc + v * Vec::kWidth;
-        Vec::storeu(dst, accumulate ? Vec::add(Vec::loadu(dst), acc[i][v]) : acc[i][v]);
-      }
-    }
-  }
-};
-
-#if defined(__AVX512F__)
-struct VecF32 {
-  using T = float;
-  using V = __m512;
-  static constexpr int kWidth = 16;
-  static V zero() { return _mm512_setzero_ps(); }
-  static V loadu(const T* p) { return _mm512_loadu_ps(p); }
-  static V broadcast(const T* p) { return _mm512_set1_ps(*p); }
-  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  static V add(V a, V b) { return _mm512_add_ps(a, b); }
-  static void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
-};
-struct VecF64 {
-  using T = double;
-  using V = __m512d;
-  static constexpr int kWidth = 8;
-  static V zero() { return _mm512_setzero_pd(); }
-  static V loadu(const T* p) { return _mm512_loadu_pd(p); }
-  static V broadcast(const T* p) { return _mm512_set1_pd(*p); }
-  static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
-  static V add(V a, V b) { return _mm512_add_pd(a, b); }
-  static void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
-};
-// 6 x 32 floats / 6 x 16 doubles: 12 of the 32 zmm registers hold the tile.
-using KernelF32 = SimdKernel<VecF32, 6, 2>;
-using KernelF64 = SimdKernel<VecF64, 6, 2>;
-using FiveRowKernelF32 = SimdKernel<VecF32, 5, 2>;  // for narrow products, see gemm_narrow
-using FiveRowKernelF64 = SimdKernel<VecF64, 5, 2>;
-
-#elif defined(__AVX2__) && defined(__FMA__)
-struct VecF32 {
-  using T = float;
-  using V = __m256;
-  static constexpr int kWidth = 8;
-  static V zero() { return _mm256_setzero_ps(); }
-  static V loadu(const T* p) { return _mm256_loadu_ps(p); }
-  static V broadcast(const T* p) { return _mm256_broadcast_ss(p); }
-  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-  static V add(V a, V b) { return _mm256_add_ps(a, b); }
-  static void storeu(T* p, V v) { _mm256_storeu_ps(p, v); }
-};
-struct VecF64 {
-  using T = double;
-  using V = __m256d;
-  static constexpr int kWidth = 4;
-  static V zero() { return _mm256_setzero_pd(); }
-  static V loadu(const T* p) { return _mm256_loadu_pd(p); }
-  static V broadcast(const T* p) { return _mm256_broadcast_sd(p); }
-  static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
-  static V add(V a, V b) { return _mm256_add_pd(a, b); }
-  static void storeu(T* p, V v) { _mm256_storeu_pd(p, v); }
-};
-// 6 x 16 floats / 6 x 8 doubles: 12 accumulators + 2 B vectors + 1 broadcast A = 15 of 16 ymm.
-using KernelF32 = SimdKernel<VecF32, 6, 2>;
-using KernelF64 = SimdKernel<VecF64, 6, 2>;
-using FiveRowKernelF32 = SimdKernel<VecF32, 5, 2>;  // for narrow products, see gemm_narrow
-using FiveRowKernelF64 = SimdKernel<VecF64, 5, 2>;
-
-#else
-// Portable loops: the inner j loop is what the compiler vectorises for the baseline ISA.
-template <typename T, int MR_, int NR_>
-struct LoopKernel {
-  static constexpr int MR = MR_, NR = NR_;
-  template <APanel kLayout>
-  static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, int64_t ldb, T* c,
-                  int64_t ldc, bool accumulate) {
-    const int64_t row_step = kLayout == APanel::RowMajor ? a_stride : 1;
-    const int64_t k_step = kLayout == APanel::RowMajor ? 1 : a_stride;
-    T acc[MR][NR] = {};
-    for (int64_t k = 0; k < kc; ++k, b += ldb)
-      for (int i = 0; i < MR; ++i)
-        for (int j = 0; j < NR; ++j) acc[i][j] += a[i * row_step + k * k_step] * b[j];
-    for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j)
-        c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
-  }
-};
-using KernelF32 = LoopKernel<float, 4, 8>;
-using KernelF64 = LoopKernel<double, 4, 4>;
-using FiveRowKernelF32 = LoopKernel<float, 5, 8>;
-using FiveRowKernelF64 = LoopKernel<double, 5, 4>;
-#endif
+using namespace gemm_kernels;
 
 // ---------------------------------------------------------------------------------------------
 // Packing buffers: one per thread and dtype, 64-byte aligned, grown on demand and kept.
@@ -472,13 +333,67 @@ void gemm_threaded(const GemmProblem<T>& p) {
   });
 }
 
-// A narrow product (N below one B panel, M many panels: a classifier's 10 outputs, or their
-// gradient) runs transposed, c^T (N,M) = b^T (N,K) @ a^T (K,M): N then fills row tiles (5-row
-// tiles when 5 divides N better than MR) instead of padding a whole NR-column panel, and a
-// column-major a becomes a row-major B read in place. c is written back transposed; the
-// epilogue, if any, is applied to c afterwards (c is small).
-template <class Kernel, class FiveRowKernel, typename T>
+// Columns per dot-product tile: 2 rows x 5 columns hold 10 vector accumulators, enough to hide
+// the multiply-add latency, and 10 (classes) splits into two full tiles.
+constexpr int64_t kDotColumns = 5;
+
+template <class Vec, typename T>
+void dot_tile_any(int64_t cols, int64_t k, const T* a0, const T* a1, const T* bt, T* c0, T* c1) {
+  switch (cols) {
+    case 1:
+      return dot_tile<Vec, 1>(k, a0, a1, bt, c0, c1);
+    case 2:
+      return dot_tile<Vec, 2>(k, a0, a1, bt, c0, c1);
+    case 3:
+      return dot_tile<Vec, 3>(k, a0, a1, bt, c0, c1);
+    case 4:
+      return dot_tile<Vec, 4>(k, a0, a1, bt, c0, c1);
+    default:
+      return dot_tile<Vec, kDotColumns>(k, a0, a1, bt, c0, c1);
+  }
+}
+
+// A narrow product with a row-major a (the forward pass of a classifier's output layer): every
+// c(i, j) is a dot product of a's row i with b's column j, the columns packed once as rows (b^T,
+// N x K). Pairs of rows are spread over the threads; each element is computed by one tile, the
+// same whatever the thread count. The epilogue runs on each pair of rows as it is finished.
+template <class Vec, typename T>
+void gemm_dot(const GemmProblem<T>& p) {
+  T* bt = scratch<T>(0, p.n * p.k);
+  for (int64_t j = 0; j < p.n; ++j)
+    for (int64_t t = 0; t < p.k; ++t)
+      bt[j * p.k + t] = p.b[t * p.b_row_stride + j * p.b_col_stride];
+  const double macs = double(p.m) * double(p.n) * double(p.k);
+  const int64_t pairs = (p.m + 1) / 2;
+  const int64_t grain = macs >= double(kGemmParallelMacs) ? 1 : pairs;
+  parallel_for(0, pairs, grain, [&](int64_t lo, int64_t hi) {
+    T spare[kDotColumns];  // the missing second row of an odd M
+    for (int64_t pair = lo; pair < hi; ++pair) {
+      const int64_t i = 2 * pair, rows = std::min<int64_t>(2, p.m - i);
+      const T* a0 = p.a + i * p.a_row_stride;
+      const T* a1 = rows == 2 ? a0 + p.a_row_stride : a0;
+      for (int64_t j = 0; j < p.n; j += kDotColumns) {
+        const int64_t cols = std::min(kDotColumns, p.n - j);
+        T* c0 = p.c + i * p.ldc + j;
+        dot_tile_any<Vec>(cols, p.k, a0, a1, bt + j * p.k, c0, rows == 2 ? c0 + p.ldc : spare);
+      }
+      if (p.has_epilogue()) apply_epilogue(p, p.c + i * p.ldc, rows, p.n, 0);
+    }
+  });
+}
+
+// A narrow product (N below one B panel: a classifier's 10 outputs, or their gradient) would
+// pad N to a whole NR-column panel. With a row-major a it runs as dot products (gemm_dot);
+// otherwise, with M at least a few panels, transposed: c^T (N,M) = b^T (N,K) @ a^T (K,M), N
+// filling row tiles (5-row tiles when 5 divides N better than MR) and a column-major a
+// becoming a row-major B read in place. c is then written back transposed, and the epilogue,
+// if any, applied to c afterwards (c is small).
+template <class Kernel, class FiveRowKernel, class Vec, typename T>
 void gemm(const GemmProblem<T>& p) {
+  if (p.n < Kernel::NR && p.a_col_stride == 1 && p.k >= 2 * Vec::kWidth) {
+    gemm_dot<Vec>(p);
+    return;
+  }
   if (p.n >= Kernel::NR || p.m < 4 * Kernel::NR) {
     gemm_threaded<Kernel>(p);
     return;
@@ -507,10 +422,10 @@ void gemm(const GemmProblem<T>& p) {
 }  // namespace
 
 void gemm_f32(const GemmProblem<float>& p) {
-  gemm<KernelF32, FiveRowKernelF32>(p);
+  gemm<KernelF32, FiveRowKernelF32, VecF32>(p);
 }
 void gemm_f64(const GemmProblem<double>& p) {
-  gemm<KernelF64, FiveRowKernelF64>(p);
+  gemm<KernelF64, FiveRowKernelF64, VecF64>(p);
 }
 
 }  // namespace tapeflow::cpu::TF_ISA
