@@ -77,6 +77,10 @@ struct VecF32 {
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
   static void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
   static T sum(V v) { return _mm512_reduce_add_ps(v); }
+  static V in_register(V v) {  // an empty asm the compiler cannot see through
+    __asm__("" : "+v"(v));
+    return v;
+  }
 };
 struct VecF64 {
   using T = double;
@@ -89,6 +93,10 @@ struct VecF64 {
   static V add(V a, V b) { return _mm512_add_pd(a, b); }
   static void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
   static T sum(V v) { return _mm512_reduce_add_pd(v); }
+  static V in_register(V v) {
+    __asm__("" : "+v"(v));
+    return v;
+  }
 };
 // 6 x 32 floats / 6 x 16 doubles: 12 of the 32 zmm registers hold the tile.
 using KernelF32 = SimdKernel<VecF32, 6, 2>;
@@ -112,6 +120,10 @@ struct VecF32 {
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
   }
+  static V in_register(V v) {  // an empty asm the compiler cannot see through
+    __asm__("" : "+x"(v));
+    return v;
+  }
 };
 struct VecF64 {
   using T = double;
@@ -126,6 +138,10 @@ struct VecF64 {
   static T sum(V v) {
     const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
     return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+  }
+  static V in_register(V v) {
+    __asm__("" : "+x"(v));
+    return v;
   }
 };
 // 6 x 16 floats / 6 x 8 doubles: 12 accumulators + 2 B vectors + 1 broadcast A = 15 of 16 ymm.
@@ -168,6 +184,7 @@ struct ScalarVec {
   static V loadu(const T* p) { return *p; }
   static V fma(V a, V b, V c) { return a * b + c; }
   static T sum(V v) { return v; }
+  static V in_register(V v) { return v; }
 };
 using VecF32 = ScalarVec<float>;
 using VecF64 = ScalarVec<double>;
@@ -190,7 +207,8 @@ void dot_tile(int64_t k, const typename Vec::T* a0, const typename Vec::T* a1,
     const typename Vec::V x0 = Vec::loadu(a0 + t), x1 = Vec::loadu(a1 + t);
 #pragma GCC unroll 8
     for (int j = 0; j < COLS; ++j) {
-      const typename Vec::V y = Vec::loadu(bt + j * k + t);
+      // NOTE: loaded once into a register for both rows, not folded into each multiply-add
+      const typename Vec::V y = Vec::in_register(Vec::loadu(bt + j * k + t));
       acc0[j] = Vec::fma(x0, y, acc0[j]);
       acc1[j] = Vec::fma(x1, y, acc1[j]);
     }
