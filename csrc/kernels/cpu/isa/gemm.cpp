@@ -383,14 +383,15 @@ void gemm_dot(const GemmProblem<T>& p) {
 }
 
 // A narrow product (N below one B panel: a classifier's 10 outputs, or their gradient) would
-// pad N to a whole NR-column panel. With a row-major a it runs as dot products (gemm_dot);
-// otherwise, with M at least a few panels, transposed: c^T (N,M) = b^T (N,K) @ a^T (K,M), N
-// filling row tiles (5-row tiles when 5 divides N better than MR) and a column-major a
-// becoming a row-major B read in place. c is then written back transposed, and the epilogue,
-// if any, applied to c afterwards (c is small).
+// pad N to a whole NR-column panel. With a row-major a it runs as dot products (gemm_dot, which
+// packs b^T whole: only within the packed-B budget). Otherwise, with M at least a few panels,
+// it runs transposed, c^T (N,M) = b^T (N,K) @ a^T (K,M): N fills row tiles (5-row tiles when 5
+// divides N better than MR) and a column-major a becomes a row-major B read in place; c is
+// written back transposed and the epilogue, if any, applied to c afterwards (c is small).
 template <class Kernel, class FiveRowKernel, class Vec, typename T>
 void gemm(const GemmProblem<T>& p) {
-  if (p.n < Kernel::NR && p.a_col_stride == 1 && p.k >= 2 * Vec::kWidth) {
+  if (p.n < Kernel::NR && p.a_col_stride == 1 && p.k >= 2 * Vec::kWidth &&
+      p.n * p.k <= kPackedBElements) {
     gemm_dot<Vec>(p);
     return;
   }
