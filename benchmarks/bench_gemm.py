@@ -17,7 +17,12 @@ largest (worst - best) / best over the rounds of either side: how noisy the mach
 NumPy's child gets OPENBLAS_NUM_THREADS and loses OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (some
 machines set them, which slows OpenBLAS).
 
+--cpu-time times the 1-thread runs by the calling thread's CPU time (time.thread_time: every
+library runs a 1-thread product on the calling thread), which a busy shared machine disturbs far
+less than the wall clock; 2-thread runs are always timed by the wall clock.
+
 Run: python benchmarks/bench_gemm.py [--repeats N] [--rounds N] [--dtype float32|float64]
+                                     [--cpu-time]
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -127,8 +133,9 @@ def _dense_callables(library, dtype):
     return forward, lambda: _dense_tapeflow(tf, fused, x, w, b, g)
 
 
-def worker(library: str, threads: int, dtype: str, repeats: int) -> None:
+def worker(library: str, threads: int, dtype: str, repeats: int, cpu_time: bool) -> None:
     """Child process: prints {case: seconds} for one library at one thread count."""
+    clock = time.thread_time if cpu_time and threads == 1 else time.perf_counter
     times = {}
     if library in ("numpy", "tapeflow"):
         if library == "numpy":
@@ -148,7 +155,7 @@ def worker(library: str, threads: int, dtype: str, repeats: int) -> None:
                 fn = lambda a=a, b=b, ta=ta, tb=tb: run(a, b, transpose_a=ta, transpose_b=tb)  # noqa: E731
             else:
                 fn = lambda a=a, b=b, ta=ta, tb=tb: run(transpose(a, ta), transpose(b, tb))  # noqa: E731
-            times[_case_name(case)] = median_seconds(fn, repeats)
+            times[_case_name(case)] = median_seconds(fn, repeats, clock=clock)
     dense_libraries = {"numpy": ["numpy"], "tapeflow": ["fused", "composite"], "torch": ["torch"]}
     for name in dense_libraries[library]:
         if name == "torch":
@@ -156,12 +163,12 @@ def worker(library: str, threads: int, dtype: str, repeats: int) -> None:
 
             torch.set_num_threads(threads)
         forward, both = _dense_callables(name, dtype)
-        times[f"dense-{name}-forward"] = median_seconds(forward, repeats)
-        times[f"dense-{name}-backward"] = median_seconds(both, repeats)
+        times[f"dense-{name}-forward"] = median_seconds(forward, repeats, clock=clock)
+        times[f"dense-{name}-backward"] = median_seconds(both, repeats, clock=clock)
     print(json.dumps(times))
 
 
-def timings(library: str, threads: int, dtype: str, repeats: int) -> dict:
+def timings(library: str, threads: int, dtype: str, repeats: int, cpu_time: bool) -> dict:
     """Runs `worker` in a fresh process. NumPy gets `threads` BLAS threads; tapeflow and torch
     get one, so that no idle OpenBLAS thread spins beside their pools."""
     env = dict(os.environ)
@@ -170,6 +177,7 @@ def timings(library: str, threads: int, dtype: str, repeats: int) -> dict:
     blas_threads = threads if library == "numpy" else 1
     env.update(OPENBLAS_NUM_THREADS=str(blas_threads), OMP_NUM_THREADS=str(blas_threads))
     command = [sys.executable, __file__, "--worker", library, "--threads", str(threads)]
+    command += ["--cpu-time"] if cpu_time else []
     done = subprocess.run(
         [*command, "--dtype", dtype, "--repeats", str(repeats)],
         env=env,
@@ -211,11 +219,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs; best kept")
+    parser.add_argument("--cpu-time", action="store_true", help="1-thread runs by CPU time")
     parser.add_argument("--worker", choices=["numpy", "tapeflow", "torch"], help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.threads, args.dtype, args.repeats)
+        worker(args.worker, args.threads, args.dtype, args.repeats, args.cpu_time)
         return
 
     import tapeflow as tf
@@ -234,7 +243,8 @@ def main() -> None:
         samples: dict[str, list[float]] = {}
         for _ in range(args.rounds):
             for library in libraries:
-                for case, seconds in timings(library, threads, args.dtype, args.repeats).items():
+                found = timings(library, threads, args.dtype, args.repeats, args.cpu_time)
+                for case, seconds in found.items():
                     samples.setdefault(f"{library}:{case}", []).append(seconds)
         for case in CASES:
             ours, our_spread = _best_and_spread(samples[f"tapeflow:{_case_name(case)}"])
@@ -267,6 +277,7 @@ def main() -> None:
         f"{platform.processor() or platform.machine()}, tapeflow ISA: {_C.cpu_isa()}, "
         f"numpy {np.__version__}, dtype {args.dtype}, best of {args.rounds} rounds of medians "
         f"of {args.repeats}, load average {os.getloadavg()[0]:.1f}"
+        f"{', 1-thread rows by CPU time' if args.cpu_time else ''}"
     )
     print_table(
         "matmul GFLOP/s (ᵀ: that operand stored transposed)",

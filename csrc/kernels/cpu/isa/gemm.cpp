@@ -265,10 +265,13 @@ void gemm_blocked(const GemmProblem<T>& p, int threads, const Blocking& blocking
                        packed_b + (pc - k0) * n_panels * NR + lo * NR * kc);
           }
         });
+      // One equal share of the units per thread: parallel_for's own chunking would cut, say,
+      // 10 units into 5 chunks of 2, 3 chunks for one thread and 2 for the other.
       const int64_t units = m_blocks * n_groups;
-      parallel_for(0, units, threads > 1 ? 1 : units, [&](int64_t lo, int64_t hi) {
+      const int64_t shares = std::min<int64_t>(units, threads);
+      parallel_for(0, shares, 1, [&](int64_t share_lo, int64_t share_hi) {
         T* packed_a = scratch<T>(1, kc_full * mc);
-        for (int64_t unit = lo; unit < hi; ++unit) {
+        for (int64_t unit = units * share_lo / shares; unit < units * share_hi / shares; ++unit) {
           const int64_t ic = unit / n_groups * mc, group = unit % n_groups;
           const int64_t mcur = std::min(mc, p.m - ic);
           const int64_t jr_begin = group * panels_per_group;
