@@ -168,6 +168,7 @@ def intra_op_threads():
         (128, 512, 784, False, True),
         (600, 600, 600, False, False),  # one shared packed B
         (1030, 300, 1030, True, True),
+        (12, 3000, 3900, False, False),  # shared by M blocks of 6 rows, B read in place
         (512, 128, 10, True, False),  # small N: A read in place
         (128, 512, 10, False, False),
         (128, 10, 512, False, True),  # K = 10
