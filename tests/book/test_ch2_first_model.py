@@ -1,14 +1,14 @@
 """Chapter 2 as written (imports changed): the first Keras model (listings 2.1-2.7) and the same
 model rebuilt from scratch with tf.Variable, tf.GradientTape and an SGD optimizer (§2.5).
 
-The data is scikit-learn's digits in MNIST's layout (standin_datasets.mnist_like): 8x8 uint8 images,
-so the sizes the book spells out (60000, 10000, 28 * 28) become 1437, 360 and 8 * 8.
+The data is MNIST's offline stand-in (examples/book_data.py): scikit-learn's 8x8 digits centred
+in 28x28 uint8 images, so the book's 60000 and 10000 images become 1540 and 257.
 """
 
 import numpy as np
 
+import book_data
 import tapeflow as tf
-from standin_datasets import mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers, models, optimizers
 
@@ -16,9 +16,9 @@ from tapeflow.keras import layers, models, optimizers
 def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
     keras.utils.set_random_seed(0)
     # Listing 2.1 (mnist.load_data())
-    (train_images, train_labels), (test_images, test_labels) = mnist_like()
-    assert train_images.shape == (1437, 8, 8) and train_images.dtype == np.uint8
-    assert train_labels.dtype == np.uint8 and len(test_labels) == 360
+    (train_images, train_labels), (test_images, test_labels) = book_data.stand_in("mnist")
+    assert train_images.shape == (1540, 28, 28) and train_images.dtype == np.uint8
+    assert train_labels.dtype == np.uint8 and len(test_labels) == 257
 
     # Listing 2.2
     model = models.Sequential([
@@ -30,9 +30,9 @@ def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
                   loss='sparse_categorical_crossentropy',
                   metrics=['accuracy'])
     # Listing 2.4
-    train_images = train_images.reshape((1437, 8 * 8))
+    train_images = train_images.reshape((1540, 28 * 28))
     train_images = train_images.astype('float32') / 255
-    test_images = test_images.reshape((360, 8 * 8))
+    test_images = test_images.reshape((257, 28 * 28))
     test_images = test_images.astype('float32') / 255
     # Listing 2.5
     history = model.fit(train_images, train_labels, epochs=5, batch_size=128)
@@ -143,15 +143,15 @@ def fit(model, images, labels, epochs, batch_size=128):
 def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys):
     keras.utils.set_random_seed(0)
     model = NaiveSequential([
-        NaiveDense(input_size=8 * 8, output_size=512, activation=tf.nn.relu),
+        NaiveDense(input_size=28 * 28, output_size=512, activation=tf.nn.relu),
         NaiveDense(input_size=512, output_size=10, activation=tf.nn.softmax)
     ])
     assert len(model.weights) == 4
 
-    (train_images, train_labels), (test_images, test_labels) = mnist_like()
-    train_images = train_images.reshape((1437, 8 * 8))
+    (train_images, train_labels), (test_images, test_labels) = book_data.stand_in("mnist")
+    train_images = train_images.reshape((1540, 28 * 28))
     train_images = train_images.astype('float32') / 255
-    test_images = test_images.reshape((360, 8 * 8))
+    test_images = test_images.reshape((257, 28 * 28))
     test_images = test_images.astype('float32') / 255
 
     fit(model, train_images, train_labels, epochs=30, batch_size=128)
@@ -174,14 +174,14 @@ def test_section_2_5_2_update_by_hand_equals_the_sgd_optimizer():
     # by hand and one SGD step from the same weights give the same weights.
     keras.utils.set_random_seed(1)
     learning_rate = 1e-3
-    images, labels = mnist_like()[0]
-    images_batch = images[:128].reshape((128, 8 * 8)).astype('float32') / 255
+    images, labels = book_data.stand_in("mnist")[0]
+    images_batch = images[:128].reshape((128, 28 * 28)).astype('float32') / 255
     labels_batch = labels[:128]
 
     def make_model():
         keras.utils.set_random_seed(1)
         return NaiveSequential([
-            NaiveDense(input_size=8 * 8, output_size=32, activation=tf.nn.relu),
+            NaiveDense(input_size=28 * 28, output_size=32, activation=tf.nn.relu),
             NaiveDense(input_size=32, output_size=10, activation=tf.nn.softmax)
         ])
 

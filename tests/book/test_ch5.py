@@ -1,6 +1,6 @@
 """Chapter 5 as written (imports changed): noise channels, shuffled labels, learning rates and
 capacity on MNIST (digits here), then reducing capacity, L2 weight regularisation and dropout
-on IMDB (breast_cancer "reviews" here, standin_datasets).
+on IMDB (breast-cancer "reviews" here, examples/book_data.py).
 
 Where the book reads curves ("one percentage point lower", "starts overfitting almost
 immediately") the tests assert the direction it describes, not its numbers. Epoch counts and
@@ -10,15 +10,15 @@ batch sizes are scaled to the small datasets; each test says how.
 import numpy as np
 import pytest
 
+import book_data
 import tapeflow as tf
-from standin_datasets import imdb_like, mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers, regularizers
 
 
 def _mnist_like_train_images():
-    (train_images, train_labels), _ = mnist_like()
-    train_images = train_images.reshape((1437, 8 * 8))
+    (train_images, train_labels), _ = book_data.stand_in("mnist")
+    train_images = train_images.reshape((1540, 28 * 28))
     train_images = train_images.astype('float32') / 255
     return train_images, train_labels
 
@@ -155,7 +155,7 @@ def test_section_5_3_3_more_capacity_fits_faster():
     assert large['val_loss'][-1] < 0.5 * small['val_loss'][-1]
 
 
-# -- §5.4.4 on IMDB (breast_cancer reviews) -----------------------------------------------------
+# -- §5.4.4 on IMDB (breast-cancer reviews) -----------------------------------------------------
 
 
 def vectorize_sequences(sequences, dimension=10000):
@@ -168,10 +168,10 @@ def vectorize_sequences(sequences, dimension=10000):
 @pytest.fixture(scope='module')
 def imdb_histories():
     """Listings 5.10-5.13 and 5.16: the five IMDB models of §5.4.4, each trained on 60 % of
-    the reviews (12 epochs of batches of 32 of 240 here; 20 of 512 of 15,000 in the book)."""
+    the reviews (12 epochs of batches of 32 of 273 here; 20 of 512 of 15,000 in the book)."""
     keras.utils.set_random_seed(0)
     # Listing 5.10
-    (train_data, train_labels), _ = imdb_like()
+    (train_data, train_labels), _ = book_data.stand_in("imdb")
     train_data = vectorize_sequences(train_data, dimension=304)  # the stand-in's vocabulary
 
     model = keras.Sequential([
@@ -278,7 +278,7 @@ def test_listing_5_13_l2_penalty_is_in_the_loss_and_shrinks_the_weights(imdb_his
     np.testing.assert_allclose([float(loss) for loss in model.losses], penalties, rtol=1e-5)
 
     # evaluate's loss is the cross-entropy plus the penalty, as in TensorFlow (X13).
-    x, y = imdb_histories['train_data'][240:], imdb_histories['train_labels'][240:]
+    x, y = imdb_histories['train_data'][273:], imdb_histories['train_labels'][273:]
     predictions = np.clip(model.predict(x, verbose=0)[:, 0].astype('float64'), 1e-7, 1 - 1e-7)
     crossentropy = -np.mean(y * np.log(predictions) + (1 - y) * np.log(1 - predictions))
     loss, _ = model.evaluate(x, y, verbose=0)
