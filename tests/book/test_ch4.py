@@ -4,7 +4,9 @@ classification (§4.2) and scalar regression with K-fold validation (§4.3).
 Stand-ins (examples/book_data.py): breast-cancer "reviews" for IMDB, digit "newswires" for
 Reuters (10 topics where Reuters has 46) and diabetes for Boston housing. The sizes the book
 spells out (10,000 validation reviews, 46 classes, batches of 512) are scaled to these
-datasets, and the long runs (100-500 epochs) are cut to what the small data needs.
+datasets, and the long runs (100-500 epochs) are cut to what the small data needs. The
+listings' functions (vectorize_sequences, to_one_hot, build_model, smooth_curve) are the
+examples' own (examples/ch4_*.py), imported.
 """
 
 import copy
@@ -13,18 +15,12 @@ import numpy as np
 import pytest
 
 import book_data
+from ch4_boston_housing import build_model, smooth_curve
+from ch4_imdb import vectorize_sequences
+from ch4_reuters import to_one_hot
 from tapeflow import keras
 from tapeflow.keras import layers
 from tapeflow.keras.utils import to_categorical
-
-
-# Listing 4.3
-def vectorize_sequences(sequences, dimension=10000):
-    results = np.zeros((len(sequences), dimension))
-    for i, sequence in enumerate(sequences):
-        results[i, sequence] = 1.
-    return results
-
 
 IMDB_LIKE_NUM_WORDS = 304  # the stand-in's vocabulary; IMDB's num_words=10000
 REUTERS_LIKE_NUM_WORDS = 1028
@@ -35,7 +31,7 @@ def test_listings_4_1_and_4_3_reviews_become_multi_hot_vectors():
     assert train_data[0][0] == 1 and train_labels[0] in (0, 1)
     assert max([max(sequence) for sequence in train_data]) < IMDB_LIKE_NUM_WORDS
     x_train = vectorize_sequences(train_data)
-    assert x_train.shape == (455, 10000) and x_train.dtype == np.float64
+    assert x_train.shape == (455, 10000) and x_train.dtype == np.float32
     assert x_train[0][:2].tolist() == [0., 1.]
     assert x_train[0].sum() == len(set(train_data[0]))
     y_train = np.asarray(train_labels).astype('float32')
@@ -110,14 +106,6 @@ def test_listings_4_4_to_4_10_binary_classification():
     assert predictions.shape == (114, 1) and predictions.dtype == np.float32
     assert 0.0 <= predictions.min() and predictions.max() <= 1.0
     assert np.mean((predictions[:, 0] > 0.5) == (y_test == 1)) == pytest.approx(test_acc)
-
-
-# Listing 4.14
-def to_one_hot(labels, dimension=46):
-    results = np.zeros((len(labels), dimension))
-    for i, label in enumerate(labels):
-        results[i, label] = 1.
-    return results
 
 
 def _reuters_like_vectors():
@@ -223,27 +211,6 @@ def test_section_4_2_6_integer_labels_and_sparse_categorical_crossentropy():
 
 
 # -- §4.3 regression ---------------------------------------------------------------------------
-
-
-def build_model():
-    model = keras.Sequential([
-        layers.Dense(64, activation='relu'),
-        layers.Dense(64, activation='relu'),
-        layers.Dense(1)
-    ])
-    model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
-    return model
-
-
-def smooth_curve(points, factor=0.9):
-    smoothed_points = []
-    for point in points:
-        if smoothed_points:
-            previous = smoothed_points[-1]
-            smoothed_points.append(previous * factor + point * (1 - factor))
-        else:
-            smoothed_points.append(point)
-    return smoothed_points
 
 
 def test_listings_4_23_to_4_31_regression_with_k_fold_validation():

@@ -12,6 +12,7 @@ import pytest
 
 import book_data
 import tapeflow as tf
+from ch4_imdb import vectorize_sequences
 from tapeflow import keras
 from tapeflow.keras import layers, regularizers
 
@@ -156,13 +157,6 @@ def test_section_5_3_3_more_capacity_fits_faster():
 
 
 # -- §5.4.4 on IMDB (breast-cancer reviews) -----------------------------------------------------
-
-
-def vectorize_sequences(sequences, dimension=10000):
-    results = np.zeros((len(sequences), dimension))
-    for i, sequence in enumerate(sequences):
-        results[i, sequence] = 1.
-    return results
 
 
 @pytest.fixture(scope='module')

@@ -3,7 +3,9 @@ loops with a custom metric and callbacks (§7.3), and custom training loops (§7
 
 MNIST is digits here (book_data.stand_in('mnist'): 8x8 scans in a 28x28 frame), and 300
 validation images where it has 10,000. The ticket classifier of §7.2.2 keeps the book's
-vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280.
+vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280. §7.3's model, metric
+and callback (get_mnist_model, RootMeanSquaredError, LossHistory) are
+examples/ch7_metrics_callbacks.py's own.
 """
 
 import re
@@ -13,6 +15,7 @@ import pytest
 
 import book_data
 import tapeflow as tf
+from ch7_metrics_callbacks import LossHistory, RootMeanSquaredError, get_mnist_model
 from tapeflow import keras
 from tapeflow.keras import layers
 
@@ -345,15 +348,6 @@ def test_section_7_2_4_a_functional_model_inside_a_subclassed_one():
 # -- §7.3 Built-in training loops: custom metric and callbacks ---------------------------------
 
 
-def get_mnist_model():
-    inputs = keras.Input(shape=(28 * 28,))
-    features = layers.Dense(512, activation='relu')(inputs)
-    features = layers.Dropout(0.5)(features)
-    outputs = layers.Dense(10, activation='softmax')(features)
-    model = keras.Model(inputs, outputs)
-    return model
-
-
 def _mnist_like_splits():
     (images, labels), (test_images, test_labels) = book_data.stand_in("mnist")
     images = images.reshape((1540, 28 * 28)).astype('float32') / 255
@@ -361,31 +355,6 @@ def _mnist_like_splits():
     train_images, val_images = images[300:], images[:300]
     train_labels, val_labels = labels[300:], labels[:300]
     return train_images, train_labels, val_images, val_labels, test_images, test_labels
-
-
-class RootMeanSquaredError(keras.metrics.Metric):
-
-    def __init__(self, name='rmse', **kwargs):
-        super(RootMeanSquaredError, self).__init__(name=name, **kwargs)
-        self.mse_sum = self.add_weight(
-            name='mse_sum', initializer='zeros')
-        self.total_samples = self.add_weight(
-            name='total_samples', initializer='zeros', dtype='int32')
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = tf.one_hot(y_true, depth=tf.shape(y_pred)[1])
-        mse = tf.reduce_sum(tf.square(y_true - y_pred))
-        self.mse_sum.assign_add(mse)
-        num_samples = tf.shape(y_pred)[0]
-        self.total_samples.assign_add(num_samples)
-
-    # The book prints result() and reset_states() outside the class (X19).
-    def result(self):
-        return tf.sqrt(self.mse_sum / tf.cast(self.total_samples, tf.float32))
-
-    def reset_states(self):
-        self.mse_sum.assign(0.)
-        self.total_samples.assign(0)
 
 
 def test_section_7_3_fit_evaluate_predict_and_a_custom_metric():
@@ -486,11 +455,6 @@ def test_section_7_3_2_early_stopping_stops_after_one_epoch_without_improvement(
     assert len(accuracy) == 10 or not last_improved
     assert callbacks_list[0].stopped_epoch == (0 if last_improved else len(accuracy) - 1)
 
-
-class LossHistory(keras.callbacks.Callback):
-
-    def on_train_begin(self, logs):
-        self.per_batch_losses = []
 
     def on_batch_end(self, batch, logs):
         self.per_batch_losses.append(logs.get("loss"))
