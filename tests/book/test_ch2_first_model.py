@@ -50,7 +50,7 @@ def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
     # Listing 2.7
     test_loss, test_acc = model.evaluate(test_images, test_labels)
     print('test_acc:', test_acc)
-    assert test_acc > 0.88  # 0.92-0.93 over seeds; MNIST: 0.978 with 469 steps an epoch, not 12
+    assert test_acc > 0.88  # 0.89-0.92 over seeds 0-3; MNIST: 0.978 with 469 steps an epoch, not 12
     assert test_loss < 0.6
 
 
@@ -82,7 +82,7 @@ def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys, mon
     predicted_labels = np.argmax(predictions, axis=1)
     matches = predicted_labels == test_labels
     print('accuracy: %.2f' % matches.mean())  # the book's matches.average() is not NumPy (X2)
-    assert matches.mean() > 0.85  # 0.94 over seeds 0-5
+    assert matches.mean() > 0.85  # 0.93 over seeds 0-3
 
     printed = capsys.readouterr().out.splitlines()
     losses = [float(line.split(': ')[1]) for line in printed if line.startswith('loss at')]

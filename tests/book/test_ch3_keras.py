@@ -97,7 +97,7 @@ def test_section_3_6_1_sequential_of_simple_dense_trains_on_digits():
     model.fit(train_images, train_labels, epochs=10, batch_size=64, verbose=0)
     assert [w.shape for w in model.weights][:2] == [(784, 32), (32,)]
     test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=0)
-    assert test_acc > 0.82  # 0.87-0.93 over seeds 0-4
+    assert test_acc > 0.82  # 0.89-0.91 over seeds 0-3
 
 
 # -- §3.5.4: the two classes of points; §3.6.3-§3.6.7: a linear classifier trained with fit --

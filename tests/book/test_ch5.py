@@ -62,7 +62,7 @@ def test_listings_5_1_to_5_3_noise_channels_lower_validation_accuracy():
     epochs = range(1, 11)
     assert len(epochs) == len(val_acc_noise) == len(val_acc_zeros)
     # "the validation accuracy of the model trained with noise channels ends up lower"
-    # (digits: 0.91-0.92 against 0.93-0.94 at best over seeds)
+    # (digits: 0.92-0.93 against 0.93-0.95 at best over seeds 0-3)
     assert max(val_acc_noise) < max(val_acc_zeros)
     assert max(val_acc_zeros) > 0.9
 
@@ -85,7 +85,7 @@ def test_listing_5_4_shuffled_labels_are_fit_but_not_generalised():
                         validation_split=0.2)
     # The training loss goes down (the model memorises); validation stays at chance (1/10).
     assert history.history['loss'][-1] < history.history['loss'][0] - 0.1
-    assert history.history['accuracy'][-1] > 0.16  # 0.23-0.25 over seeds 0-4
+    assert history.history['accuracy'][-1] > 0.16  # 0.22-0.23 over seeds 0-3
     assert max(history.history['val_accuracy'][5:]) < 0.17
 
 
@@ -251,7 +251,7 @@ def test_listings_5_10_to_5_12_capacity_orders_the_training_loss(imdb_histories)
     original = imdb_histories['original']
     smaller = imdb_histories['smaller']
     larger = imdb_histories['larger']
-    assert max(original['val_accuracy']) > 0.93  # 0.97-0.99 over seeds 0-4
+    assert max(original['val_accuracy']) > 0.93  # 0.95-0.96 over seeds 0-3
     # More capacity, lower training loss: the larger model gets "training loss near zero".
     assert larger['loss'][-1] < 1e-3
     assert larger['loss'][-1] < original['loss'][-1] < smaller['loss'][-1]
@@ -294,7 +294,7 @@ def test_listing_5_14_other_weight_regularizers():
 
 def test_listing_5_16_dropout_is_active_in_fit_only(imdb_histories):
     dropout = imdb_histories['dropout']
-    assert max(dropout['val_accuracy']) > 0.8  # 0.87-0.96 over seeds 0-11; majority: 0.63
+    assert max(dropout['val_accuracy']) > 0.8  # 0.93-0.94 over seeds 0-3; majority: 0.63
     # Dropped units keep the training loss up while the validation loss still improves.
     assert dropout['loss'][-1] > 3 * imdb_histories['original']['loss'][-1]
     assert dropout['val_loss'][-1] == min(dropout['val_loss'])
