@@ -17,7 +17,7 @@ import pytest
 
 import tapeflow as tf
 from helpers import assert_close
-from tapeflow import _C
+from tapeflow._C import _testing
 from tapeflow.ops.nn import _dense
 
 TRANSPOSES = list(itertools.product([False, True], [False, True]))
@@ -86,7 +86,7 @@ def _strided(rng, shape, strides, offset, dtype=np.float32):
     """A tapeflow view and the NumPy array with the same geometry over one random buffer."""
     index = offset + sum(np.indices(shape)[i] * s for i, s in enumerate(strides))
     base = rng.standard_normal(int(index.max()) + 1).astype(dtype)
-    return _C._strided_view(tf.constant(base), list(shape), list(strides), offset), base[index]
+    return _testing.strided_view(tf.constant(base), list(shape), list(strides), offset), base[index]
 
 
 # a (M, K) geometries that take the in-place paths with a small N: row-major with a row gap,
