@@ -187,6 +187,12 @@ struct Slab {
         } else if (in_place) {
           Kernel::template run<APanel::RowMajor>(kc, a_block + ir * p.a_row_stride, p.a_row_stride,
                                                  b_panel, b_stride, tile, ldt, tile_accumulate);
+        } else if (rows <= 2 && MR > 2) {  // last rows of M: only as many rows as needed
+          Kernel::template WithRows<2>::template run<APanel::RowMajor>(
+              kc, a_panel, kc, b_panel, b_stride, tile, ldt, tile_accumulate);
+        } else if (rows <= 4 && MR > 4) {
+          Kernel::template WithRows<4>::template run<APanel::RowMajor>(
+              kc, a_panel, kc, b_panel, b_stride, tile, ldt, tile_accumulate);
         } else {
           Kernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, b_stride, tile, ldt,
                                                  tile_accumulate);

@@ -24,6 +24,8 @@ template <class Vec, int MR_, int NV>
 struct SimdKernel {
   using T = typename Vec::T;
   static constexpr int MR = MR_, NR = NV * Vec::kWidth;
+  template <int R>
+  using WithRows = SimdKernel<Vec, R, NV>;  // same columns, R rows (the last tiles of an M)
 
   template <APanel kLayout>
   static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, int64_t ldb, T* c,
@@ -155,6 +157,8 @@ using FiveRowKernelF64 = SimdKernel<VecF64, 5, 2>;
 template <typename T, int MR_, int NR_>
 struct LoopKernel {
   static constexpr int MR = MR_, NR = NR_;
+  template <int R>
+  using WithRows = LoopKernel<T, R, NR>;
   template <APanel kLayout>
   static void run(int64_t kc, const T* a, int64_t a_stride, const T* b, int64_t ldb, T* c,
                   int64_t ldc, bool accumulate) {
