@@ -53,38 +53,19 @@ T* scratch(int slot, int64_t count) {
   return buf.data.get();
 }
 
-// A block: rows [0, mc) x k [0, kc) of `a` -> ceil(mc/MR) panels of MR rows x kc (each row
-// contiguous in k), zero padded. A row-major `a` packs with plain row copies.
-template <int MR, typename T>
-void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
-  for (int64_t p = 0; p < mc; p += MR, dst += MR * kc) {
-    const int64_t rows = std::min<int64_t>(MR, mc - p);
-    const T* src = a + p * rs;
-    if (cs == 1) {
-      for (int64_t i = 0; i < rows; ++i) std::memcpy(dst + i * kc, src + i * rs, kc * sizeof(T));
-    } else if (rows == MR) {  // column-major a (a transposed view): MR values per k
-      for (int64_t k = 0; k < kc; ++k)
-        for (int i = 0; i < MR; ++i) dst[i * kc + k] = src[i * rs + k * cs];
-    } else {
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t k = 0; k < kc; ++k) dst[i * kc + k] = src[i * rs + k * cs];
-    }
-    std::fill(dst + rows * kc, dst + MR * kc, T(0));
-  }
-}
-
-// Packs NR contiguous columns of b (column j at b + j * cs) into the k-major panel dst (kc x NR),
-// 8 k by 8 columns at a time through an in-register transpose; returns how many k it packed
-// (a multiple of 8, or 0 where there is no such transpose for this ISA and dtype).
-template <int NR, typename T>
-int64_t pack_columns_by_blocks(const T* b, int64_t cs, int64_t kc, T* dst) {
+// dst[x * ld_dst + y] = src[y * ld_src + x] for y < height (a multiple of 8) and x < width,
+// contiguous in src: 8 x 8 blocks transposed in registers. Returns how many x it did (a multiple
+// of 8), or 0 where this ISA and dtype have no such transpose; the caller does the rest.
+template <typename T>
+int64_t transpose_by_blocks(const T* src, int64_t ld_src, int64_t width, int64_t height, T* dst,
+                            int64_t ld_dst) {
 #if defined(__AVX2__)
-  if constexpr (std::is_same_v<T, float> && NR % 8 == 0) {
-    const int64_t k_end = kc / 8 * 8;
-    for (int64_t k = 0; k < k_end; k += 8) {
-      for (int j = 0; j < NR; j += 8) {
-        __m256 r[8], t[8];  // r[c]: column j + c at k..k+7; out: row k + i, columns j..j+7
-        for (int c = 0; c < 8; ++c) r[c] = _mm256_loadu_ps(b + (j + c) * cs + k);
+  if constexpr (std::is_same_v<T, float>) {
+    const int64_t x_end = width / 8 * 8;
+    for (int64_t x = 0; x < x_end; x += 8) {
+      for (int64_t y = 0; y < height; y += 8) {
+        __m256 r[8], t[8];  // r[c]: line y + c at x..x+7; out: line x + i, values y..y+7
+        for (int c = 0; c < 8; ++c) r[c] = _mm256_loadu_ps(src + (y + c) * ld_src + x);
         for (int c = 0; c < 8; c += 2) {
           t[c] = _mm256_unpacklo_ps(r[c], r[c + 1]);
           t[c + 1] = _mm256_unpackhi_ps(r[c], r[c + 1]);
@@ -96,17 +77,45 @@ int64_t pack_columns_by_blocks(const T* b, int64_t cs, int64_t kc, T* dst) {
           r[c + 3] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(3, 2, 3, 2));
         }
         for (int i = 0; i < 4; ++i) {
-          _mm256_storeu_ps(dst + (k + i) * NR + j, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
-          _mm256_storeu_ps(dst + (k + i + 4) * NR + j,
+          _mm256_storeu_ps(dst + (x + i) * ld_dst + y,
+                           _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+          _mm256_storeu_ps(dst + (x + i + 4) * ld_dst + y,
                            _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
         }
       }
     }
-    return k_end;
+    return x_end;
   }
 #endif
-  (void)b, (void)cs, (void)kc, (void)dst;
+  (void)src, (void)ld_src, (void)width, (void)height, (void)dst, (void)ld_dst;
   return 0;
+}
+
+// A block: rows [0, mc) x k [0, kc) of `a` -> ceil(mc/MR) panels of MR rows x kc (each row
+// contiguous in k), zero padded. A row-major `a` packs with plain row copies, a column-major
+// one through 8 x 8 transposes.
+template <int MR, typename T>
+void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
+  if (rs == 1 && cs != 1) {  // column-major a (a transposed view): transposed 8 x 8 at a time
+    // The panels lie one after another, so row i of the block starts at dst + i * kc.
+    const int64_t k_blocked = kc / 8 * 8;
+    const int64_t rows_done = transpose_by_blocks(a, cs, mc, k_blocked, dst, kc);
+    for (int64_t i = 0; i < mc; ++i)
+      for (int64_t k = i < rows_done ? k_blocked : 0; k < kc; ++k) dst[i * kc + k] = a[k * cs + i];
+    std::fill(dst + mc * kc, dst + (mc + MR - 1) / MR * MR * kc, T(0));
+    return;
+  }
+  for (int64_t p = 0; p < mc; p += MR, dst += MR * kc) {
+    const int64_t rows = std::min<int64_t>(MR, mc - p);
+    const T* src = a + p * rs;
+    if (cs == 1) {
+      for (int64_t i = 0; i < rows; ++i) std::memcpy(dst + i * kc, src + i * rs, kc * sizeof(T));
+    } else {
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t k = 0; k < kc; ++k) dst[i * kc + k] = src[i * rs + k * cs];
+    }
+    std::fill(dst + rows * kc, dst + MR * kc, T(0));
+  }
 }
 
 // B panel range: columns [0, nc) x k [0, kc) of `b` -> ceil(nc/NR) panels of kc x NR.
@@ -122,7 +131,7 @@ void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) 
     }
     if (cols < NR) std::fill(dst, dst + kc * NR, T(0));
     int64_t k_done = 0;  // column-major b (b transposed): 8 x 8 blocks transposed in registers
-    if (cols == NR && rs == 1) k_done = pack_columns_by_blocks<NR>(src, cs, kc, dst);
+    if (cols == NR && rs == 1) k_done = transpose_by_blocks(src, cs, kc, int64_t(NR), dst, NR);
     for (int64_t j = 0; j < cols; ++j) {  // the rest, one column at a time
       const T* col = src + j * cs;
       for (int64_t k = k_done; k < kc; ++k) dst[k * NR + j] = col[k * rs];
