@@ -372,36 +372,75 @@ void for_reduce_op(ReduceOp op, Fn&& fn) {
 
 // ---- arg max / arg min --------------------------------------------------------------------
 
-// Index of the extreme of x[0, n), in one pass over memory: the vectorised reduction gives each
-// block's extreme, the first block holding the overall one (or the first NaN) is remembered,
-// and a scan of that block, still in cache, finds the first occurrence.
+// Index of the extreme of floats x[0, n), in one pass over memory: chunks of kArgChunk are
+// folded vertically in vector registers, and only a chunk holding something better than the
+// best so far (rare after the first few) is folded across its lanes and remembered; its first
+// occurrence is found at the end. A chunk holding a NaN ends the search: the first NaN wins.
+constexpr int64_t kArgChunk = 64;
+
+template <bool kMax, class T>
+int64_t arg_contiguous_float(const T* x, int64_t n) {
+  using V = simd::Vec<T>;
+  const auto pick = [](V a, V b) {
+    if constexpr (kMax)
+      return simd::max(a, b);
+    else
+      return simd::min(a, b);
+  };
+  const auto better = [](T a, T b) { return kMax ? a > b : a < b; };
+  T best = 0;
+  V best_lanes(best);
+  int64_t chunk = -1, start = 0;  // chunk: where the chunk holding best starts
+  bool nan = false;
+  for (; start + kArgChunk <= n && !nan; start += kArgChunk) {
+    V folded = V::load(x + start);
+    auto numbers = folded == folded;
+    for (int64_t k = V::kWidth; k < kArgChunk; k += V::kWidth) {
+      const V v = V::load(x + start + k);
+      folded = pick(v, folded), numbers = numbers & (v == v);
+    }
+    nan = !simd::all(numbers);
+    if (nan || chunk < 0 || simd::any(kMax ? best_lanes < folded : folded < best_lanes)) {
+      alignas(64) T lanes[V::kWidth];
+      folded.store(lanes);
+      best = lanes[0];
+      for (int l = 1; l < V::kWidth; ++l) best = better(lanes[l], best) ? lanes[l] : best;
+      best_lanes = V(best), chunk = start;
+    }
+  }
+  int64_t index = -1;  // best's first occurrence so far
+  for (int64_t i = chunk; i >= 0 && index < 0; ++i)
+    if (nan ? x[i] != x[i] : x[i] == best) index = i;
+  if (nan) return index;
+  for (int64_t i = start; i < n; ++i) {  // the tail, one element at a time
+    if (x[i] != x[i]) return i;
+    if (index < 0 || better(x[i], best)) best = x[i], index = i;
+  }
+  return index;
+}
+
+// The same for integers and bool: each block's extreme from the lane reduction, the first
+// block holding the overall one remembered, and a scan of that block, still in cache.
 template <bool kMax, class T>
 int64_t arg_contiguous(const T* x, int64_t n) {
+  if constexpr (std::is_floating_point_v<T>) return arg_contiguous_float<kMax>(x, n);
   using R = Reducer<kMax ? ReduceOp::Max : ReduceOp::Min, T>;
   T best = R::finalize(R::identity(), 1);
   int64_t best_start = 0;
   for (int64_t start = 0; start < n; start += kLaneBlock) {
     const int64_t m = std::min(kLaneBlock, n - start);
     const T v = R::finalize(reduce_contiguous<R>(x + start, m, R::identity()), m);
-    if (v != v) {  // the first NaN wins
-      best = v, best_start = start;
-      break;
-    }
     if (kMax ? v > best : v < best) best = v, best_start = start;
   }
   // The first occurrence in that block (block 0 when nothing beat the identity: then every
   // element equals it), testing 64 elements at a time without a branch, then scanning the hit.
-  const bool nan = best != best;
   const int64_t end = std::min(n, best_start + kLaneBlock);
   for (int64_t i = best_start; i < end; i += 64) {
     const int64_t m = std::min<int64_t>(64, end - i);
     int hit = 0;
-    if (nan)
-      for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] != x[i + j]);
-    else
-      for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] == best);
+    for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] == best);
     for (int64_t j = 0; hit && j < m; ++j)
-      if (nan ? x[i + j] != x[i + j] : x[i + j] == best) return i + j;
+      if (x[i + j] == best) return i + j;
   }
   return best_start;  // not reached: best is one of the block's elements
 }
