@@ -1,9 +1,7 @@
 // Reductions: laying the problem out for the ISA loops (isa/reduce.cpp), and the reference.
 #include "kernels/cpu/reduce.h"
 
-#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
