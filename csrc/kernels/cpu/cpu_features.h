@@ -25,34 +25,20 @@ const CacheSizes& cache_sizes();
 // Declares `ret name args` in every ISA namespace that this platform compiles.
 #if defined(TF_X86_64)
 #define TF_DECLARE_ISA_KERNEL(ret, name, args) \
-  namespace generic {                          \
-  ret name args;                               \
-  }                                            \
-  namespace avx2 {                             \
-  ret name args;                               \
-  }                                            \
-  namespace avx512 {                           \
-  ret name args;                               \
-  }
+  namespace generic { ret name args; }          \
+  namespace avx2 { ret name args; }             \
+  namespace avx512 { ret name args; }
 // Calls the variant of `name` for the active ISA with the given arguments.
-#define TF_CALL_ISA_KERNEL(name, ...)        \
-  do {                                       \
-    switch (::tapeflow::cpu::active_isa()) { \
-      case ::tapeflow::cpu::Isa::Avx512:     \
-        avx512::name(__VA_ARGS__);           \
-        break;                               \
-      case ::tapeflow::cpu::Isa::Avx2:       \
-        avx2::name(__VA_ARGS__);             \
-        break;                               \
-      default:                               \
-        generic::name(__VA_ARGS__);          \
-        break;                               \
-    }                                        \
+#define TF_CALL_ISA_KERNEL(name, ...)                                              \
+  do {                                                                             \
+    switch (::tapeflow::cpu::active_isa()) {                                       \
+      case ::tapeflow::cpu::Isa::Avx512: avx512::name(__VA_ARGS__); break;         \
+      case ::tapeflow::cpu::Isa::Avx2: avx2::name(__VA_ARGS__); break;             \
+      default: generic::name(__VA_ARGS__); break;                                  \
+    }                                                                              \
   } while (0)
 #else
 #define TF_DECLARE_ISA_KERNEL(ret, name, args) \
-  namespace generic {                          \
-  ret name args;                               \
-  }
+  namespace generic { ret name args; }
 #define TF_CALL_ISA_KERNEL(name, ...) generic::name(__VA_ARGS__)
 #endif
