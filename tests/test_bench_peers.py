@@ -31,7 +31,7 @@ def test_tiny_step_check_accepts_the_sgd_step_and_rejects_another():
 
 
 def test_numpy_mnist_loss_falls_and_epochs_are_timed():
-    x, y = _peers_fit.mnist_like_data(1280)
+    x, y = _peers_fit.mnist_like_data(384)
     seconds, losses = _peers_fit.numpy_mnist_epochs(x, y, epochs=3, threads=1)
     assert len(seconds) == len(losses) == 3
     assert losses[-1] < losses[0]
@@ -41,7 +41,7 @@ def test_numpy_mnist_loss_falls_and_epochs_are_timed():
 def test_runner_returns_child_figures():
     result = _peers_fit.measure("numpy", "tiny", threads=1, rows=160, repeats=1)
     assert result["loop"][0] > 0 and result["loop"][1] > 0
-    result = _peers_fit.measure("numpy", "mnist", threads=1, rows=640, epochs=2)
+    result = _peers_fit.measure("numpy", "mnist", threads=1, rows=384, epochs=2)
     assert result["losses"][-1] < result["losses"][0]
     assert result["seconds"][0] > 0
 
@@ -54,5 +54,5 @@ def test_runner_skips_a_missing_workload_or_library(monkeypatch):
 
 def test_runner_reports_a_failing_child():
     # One epoch cannot show the loss falling: the child's check fails, and the runner says why.
-    result = _peers_fit.measure("numpy", "mnist", threads=1, rows=640, epochs=1)
+    result = _peers_fit.measure("numpy", "mnist", threads=1, rows=384, epochs=1)
     assert "loss did not fall" in result["error"]
