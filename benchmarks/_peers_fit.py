@@ -448,8 +448,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    rows = args.rows or (MNIST_ROWS if args.workload == "mnist" else 8000)
-    result = child(args.peer, args.workload, args.threads, rows, args.epochs, args.repeats)
+    if args.rows is None:
+        args.rows = MNIST_ROWS if args.workload == "mnist" else 8000
+    result = child(args.peer, args.workload, args.threads, args.rows, args.epochs, args.repeats)
     print(json.dumps(result))
 
 

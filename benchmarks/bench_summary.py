@@ -12,7 +12,7 @@ is met. The pieces come from the other benchmarks, each checking its results bef
 Peers that are not importable are left out. Training figures are wall-clock seconds, so a
 loaded machine (see the load averages printed) slows every column.
 
-Run: python benchmarks/bench_summary.py [--quick]   (--quick: ~2 minutes, smaller figures' inputs)
+Run: python benchmarks/bench_summary.py [--quick]   (--quick: 2-3 minutes, smaller inputs)
 """
 
 from __future__ import annotations
