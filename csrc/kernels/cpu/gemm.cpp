@@ -3,14 +3,48 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "kernels/cpu/cpu_features.h"
+#include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/parallel.h"
 
 namespace tapeflow::cpu {
 
 TF_DECLARE_ISA_KERNEL(void, gemm_f32, (const GemmProblem<float>& p))
 TF_DECLARE_ISA_KERNEL(void, gemm_f64, (const GemmProblem<double>& p))
+
+namespace {
+
+template <typename T>
+void bias_activate(const GemmProblem<T>& p, T* c, int64_t rows, int64_t cols, int64_t col) {
+  std::optional<UnaryOp> activation;
+  switch (p.activation) {
+    case GemmActivation::Relu:
+      activation = UnaryOp::Relu;
+      break;
+    case GemmActivation::Sigmoid:
+      activation = UnaryOp::Sigmoid;
+      break;
+    case GemmActivation::Tanh:
+      activation = UnaryOp::Tanh;
+      break;
+    case GemmActivation::None:
+      break;
+  }
+  bias_activate_rows(c, rows, cols, p.ldc, p.bias == nullptr ? nullptr : p.bias + col, activation);
+}
+
+}  // namespace
+
+void apply_epilogue(const GemmProblem<float>& p, float* c, int64_t rows, int64_t cols,
+                    int64_t col) {
+  bias_activate(p, c, rows, cols, col);
+}
+void apply_epilogue(const GemmProblem<double>& p, double* c, int64_t rows, int64_t cols,
+                    int64_t col) {
+  bias_activate(p, c, rows, cols, col);
+}
 
 namespace {
 

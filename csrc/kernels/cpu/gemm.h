@@ -14,10 +14,8 @@
 // Results never depend on the thread count: threads split M (or N) blocks, never K.
 #pragma once
 #include <cstdint>
-#include <optional>
 
 #include "core/tensor.h"
-#include "kernels/cpu/elementwise.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::cpu {
@@ -58,25 +56,11 @@ struct GemmProblem {
 };
 
 // The epilogue on a rows x cols block of c (row stride ldc) whose first column is column
-// `col` of the product: the vectorised bias_activate_rows of kernels/cpu/elementwise.h, out of
-// line, so this header holds no loop that an ISA-specific file could compile for its ISA.
-template <typename T>
-void apply_epilogue(const GemmProblem<T>& p, T* c, int64_t rows, int64_t cols, int64_t col) {
-  std::optional<UnaryOp> activation;
-  switch (p.activation) {
-    case GemmActivation::Relu:
-      activation = UnaryOp::Relu;
-      break;
-    case GemmActivation::Sigmoid:
-      activation = UnaryOp::Sigmoid;
-      break;
-    case GemmActivation::Tanh:
-      activation = UnaryOp::Tanh;
-      break;
-    case GemmActivation::None:
-      break;
-  }
-  bias_activate_rows(c, rows, cols, p.ldc, p.bias == nullptr ? nullptr : p.bias + col, activation);
-}
+// `col` of the product: the vectorised bias_activate_rows of kernels/cpu/elementwise.h. Defined
+// out of line in gemm.cpp (compiled for the baseline ISA): a template here would be instantiated
+// by every ISA copy of the GEMM, and the linker could keep an AVX-512 one for every caller.
+void apply_epilogue(const GemmProblem<float>& p, float* c, int64_t rows, int64_t cols, int64_t col);
+void apply_epilogue(const GemmProblem<double>& p, double* c, int64_t rows, int64_t cols,
+                    int64_t col);
 
 }  // namespace tapeflow::cpu
