@@ -143,3 +143,41 @@ def test_a_non_persistent_tape_lets_the_optimizer_update_in_place():
     assert_close(w.numpy(), [0.8, 0.8, 0.8], rtol=1e-6)
     with pytest.raises(RuntimeError):
         tape.gradient(loss, [w])
+
+
+def _logged_fit(callbacks, seed=3):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((40, 3)).astype(np.float32)
+    y = rng.integers(0, 2, 40).astype(np.float32)
+    tf.random.set_seed(seed)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                        validation_split=0.25, callbacks=callbacks)
+    return history.history, model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True,
+                                           callbacks=callbacks)
+
+
+def test_logs_read_once_per_epoch_equal_the_per_batch_ones():
+    class BatchReader(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.train, self.test = [], []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.train.append(dict(logs))
+
+        def on_test_batch_end(self, batch, logs=None):
+            self.test.append(dict(logs))
+
+    reader = BatchReader()
+    deferred_history, deferred_eval = _logged_fit(None)
+    read_history, read_eval = _logged_fit([reader])
+    assert deferred_history == read_history
+    assert deferred_eval == read_eval
+    assert set(deferred_history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(isinstance(v, float) for v in deferred_eval.values())
+    # the batch logs are floats, the running means of the epoch so far
+    assert len(reader.train) == 8 and all(type(v) is float for v in reader.train[0].values())
+    assert reader.train[3]["loss"] == pytest.approx(read_history["loss"][0], rel=1e-6)
+    assert reader.test[-1] == read_eval
