@@ -152,10 +152,19 @@ def _logged_fit(callbacks, seed=3):
     tf.random.set_seed(seed)
     model = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
-                        validation_split=0.25, callbacks=callbacks)
-    return history.history, model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True,
-                                           callbacks=callbacks)
+    history = model.fit(
+        x,
+        y,
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        validation_split=0.25,
+        callbacks=callbacks,
+    )
+    return history.history, model.evaluate(
+        x, y, batch_size=8, verbose=0, return_dict=True, callbacks=callbacks
+    )
 
 
 def test_logs_read_once_per_epoch_equal_the_per_batch_ones():
