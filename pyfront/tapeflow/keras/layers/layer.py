@@ -79,6 +79,7 @@ class Layer(saveable.SaveableLayer):
             "_epoch_trainable_weights",
             "_trainable_weights_cache",
             "_loss_sources_cache",
+            "_layer_chain_cache",  # Functional's
         }
     )
 
