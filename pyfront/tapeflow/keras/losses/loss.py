@@ -50,9 +50,9 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """Sums the (already weighted) losses; the mean reductions divide by their count, or by
     the total sample weight for "mean_with_sample_weight"."""
-    if reduction is None or reduction == "none" or values.ndim == 0:
+    if reduction is None or reduction == "none" or len(values._shape) == 0:
         return values
-    count = values.shape.num_elements()
+    count = values._numel
     if reduction in ("sum_over_batch_size", "mean") and count > 0:
         return tf.reduce_mean(values)
     loss = tf.reduce_sum(values)  # NOTE: an empty batch gives 0 (Keras returns the empty array)
@@ -72,6 +72,8 @@ def reduce_weighted_values(
     entries count neither in the sum nor in the divisor."""
     reduction = standardize_reduction(reduction)
     values = backend.convert(values, dtype)
+    if sample_weight is None and mask is None:  # compile(loss=...) at every step
+        return reduce_values(values, None, reduction)
     if sample_weight is not None:
         sample_weight = backend.convert(sample_weight, values.dtype)
     if mask is not None:
