@@ -403,6 +403,8 @@ def _result(logs: dict, return_dict: bool):
 
 
 def _batch_size(y_pred) -> int:
+    if type(y_pred) is tf.Tensor:
+        return y_pred._shape[0] if y_pred._shape else 1
     first = nest.flatten(y_pred)[0]
     return int(first.shape[0]) if len(first.shape) else 1
 
