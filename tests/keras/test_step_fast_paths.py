@@ -98,6 +98,35 @@ def test_shuffled_batches_are_the_rows_of_the_permutation():
     assert batches[0][1].dtype == tf.int64
 
 
+def test_shuffled_batches_of_other_dtypes_widen_and_strided_arrays_gather():
+    x = np.arange(100, dtype=np.uint8).reshape(25, 4)[:, ::2]  # strided, widened to int32
+    weights = np.linspace(0, 1, 25).astype(np.float16)  # widened to float32
+    data = data_adapter.ArrayData(
+        x, x[:, 0].astype(np.float64), weights, batch_size=8, shuffle=True
+    )
+    np.random.seed(5)  # noqa: NPY002
+    batches = list(data.batches())
+    np.random.seed(5)  # noqa: NPY002
+    order = np.random.permutation(25)  # noqa: NPY002
+    assert [b[0].dtype for b in batches[:1]] == [tf.int32]
+    assert (batches[0][1].dtype, batches[0][2].dtype) == (tf.float64, tf.float32)
+    for column, expected in enumerate((x, x[:, 0], weights)):
+        got = np.concatenate([b[column].numpy() for b in batches])
+        np.testing.assert_array_equal(got, expected[order].astype(got.dtype))
+
+
+def test_rows_from_a_buffer_are_checked():
+    values = np.arange(6, dtype=np.float32).reshape(3, 2)
+    rows = tf._C.from_buffer_rows(values, np.array([2, 0]))
+    np.testing.assert_array_equal(rows.numpy(), values[[2, 0]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = 3"):
+        tf._C.from_buffer_rows(values, np.array([3]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="int32 or int64"):
+        tf._C.from_buffer_rows(values, np.array([1.0]))
+    with pytest.raises(TypeError, match="format"):
+        tf._C.from_buffer_rows(values.astype(np.uint16), np.array([1]))
+
+
 def test_batch_hooks_reach_every_callback_that_defines_them():
     seen = []
 
