@@ -100,6 +100,38 @@ def test_hiding_gpus_when_there_are_none():
     assert tf.config.get_visible_devices() == tf.config.list_physical_devices("CPU")
 
 
+@without_gpu
+def test_gpu_settings_without_a_gpu_raise_or_answer_for_the_cpu():
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    assert tf.config.experimental.get_device_details(cpu) == {}
+    for call in (
+        lambda: tf.config.experimental.reset_memory_stats("GPU:0"),
+        lambda: tf.config.experimental.set_memory_growth("/device:GPU:0", True),
+        lambda: tf.config.experimental.get_memory_growth("GPU:0"),
+    ):
+        with pytest.raises(ValueError, match="No device found"):
+            call()
+
+
+def test_tensor_float_32_flag_round_trips_and_leaves_cpu_results_exact(rng):
+    # TF32 only changes GPU float32 matmuls: with it on, the CPU result is still float32's.
+    a = rng.normal(size=(40, 300)).astype(np.float32)
+    b = rng.normal(size=(300, 30)).astype(np.float32)
+    with tf.device("/CPU:0"):
+        off = tf.matmul(a, b).numpy()
+        assert not tf.config.experimental.tensor_float_32_execution_enabled()
+        tf.config.experimental.enable_tensor_float_32_execution(True)
+        try:
+            assert tf.config.experimental.tensor_float_32_execution_enabled()
+            on = tf.matmul(a, b).numpy()
+        finally:
+            tf.config.experimental.enable_tensor_float_32_execution(False)
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
+    np.testing.assert_array_equal(on, off)
+    if tf._C.built_with_cuda:
+        assert not tf._C.tf32_enabled()
+
+
 # ---- device names and scopes (any machine) ----------------------------------------------------
 
 
@@ -428,6 +460,22 @@ def test_tensor_float_32_matmul_is_opt_in(rng):
 
 @gpu
 @needs_gpu
+@pytest.mark.parametrize("dtype,tf32", [("float64", False), ("float32", False), ("float32", True)])
+def test_gemm_with_more_column_tiles_than_grid_y_allows(dtype, tf32, rng):
+    # grid.y holds at most 65535 column tiles (64 or 128 columns each); the kernels loop past it.
+    n = 65535 * 128 + 300
+    a = rng.normal(size=(3, 2)).astype(dtype)
+    b = rng.normal(size=(2, n)).astype(dtype)
+    tf.config.experimental.enable_tensor_float_32_execution(tf32)
+    try:
+        got, want = _both(tf.matmul, a, b)
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+    assert_close(got, want, rtol=1e-3 if tf32 else 1e-5, atol=1e-3 if tf32 else 1e-6, what="wide")
+
+
+@gpu
+@needs_gpu
 def test_gemm_batched_broadcast_and_integers(rng):
     a = rng.normal(size=(3, 1, 40, 30)).astype(np.float32)
     b = rng.normal(size=(4, 30, 20)).astype(np.float32)
@@ -524,6 +572,23 @@ def test_copies_between_devices_and_mixed_inputs(rng):
     grad = tape.gradient(y, w)
     assert grad.device == CPU_NAME
     assert_close(grad.numpy(), x.sum(axis=0), rtol=1e-12, atol=1e-12, what="mixed-device grad")
+
+
+@gpu
+@pytest.mark.skipif(len(GPUS) < 2, reason="needs two GPUs")
+def test_copies_between_two_gpus_arrive_before_use(rng):
+    x = rng.normal(size=(4096, 1024)).astype(np.float32)
+    with tf.device("/GPU:0"):
+        on_first = tf.constant(x) * 2.0  # still queued on GPU:0's stream when the copy starts
+    with tf.device("/GPU:1"):
+        on_second = tf.identity(on_first)
+        total = tf.reduce_sum(on_second, axis=0)
+    assert on_second.device.endswith("GPU:1")
+    del on_first  # its block may be reused at once on GPU:0
+    with tf.device("/GPU:0"):
+        tf.zeros((4096, 1024))
+    np.testing.assert_array_equal(on_second.numpy(), 2 * x)
+    assert_close(total.numpy(), 2 * x.sum(axis=0), rtol=1e-4, atol=1e-3, what="after the copy")
 
 
 @gpu

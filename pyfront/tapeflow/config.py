@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from tapeflow import _C, _device
+from tapeflow import _C, _cuda_driver, _device
 
 
 def _set_intra_op_parallelism_threads(num_threads: int) -> None:
@@ -115,9 +115,12 @@ def _reset_memory_stats(device: str) -> None:
 
 
 def _get_device_details(device) -> dict:
+    """{"device_name", "compute_capability"} of a GPU, through cuda-python's driver bindings when
+    installed (tapeflow[cuda]), else the compiled module's runtime; {} for the CPU."""
     if device.device_type != "GPU":
         return {}
-    props = _C.gpu_properties(_gpu_index(device))
+    index = _gpu_index(device)
+    props = _cuda_driver.gpu_properties(index) or _C.gpu_properties(index)
     return {"device_name": props["device_name"], "compute_capability": props["compute_capability"]}
 
 

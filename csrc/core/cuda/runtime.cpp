@@ -146,12 +146,15 @@ void copy_on_device(int device, void* dst, const void* src, size_t nbytes) {
 
 void copy_peer(int dst_device, void* dst, int src_device, const void* src, size_t nbytes) {
   if (nbytes == 0) return;
-  // Both streams drained first: the source is complete, and no queued work on the destination
-  // device still uses the (recycled) destination block.
+  // The source stream is drained first (the values are complete); the copy is queued on the
+  // destination's stream, behind any work still using the (recycled) destination block.
+  // NOTE: not cudaMemcpyPeer: it runs on the legacy default stream, which our non-blocking
+  // streams do not wait for, and it may return before the bytes have arrived.
   synchronize(src_device);
-  synchronize(dst_device);
   DeviceGuard guard(dst_device);
-  TF_CUDA_CHECK(cudaMemcpyPeer(dst, dst_device, src, src_device, nbytes));
+  const cudaStream_t st = stream(dst_device);
+  TF_CUDA_CHECK(cudaMemcpyPeerAsync(dst, dst_device, src, src_device, nbytes, st));
+  TF_CUDA_CHECK(cudaStreamSynchronize(st));  // src may be released and reused once we return
 }
 
 void fill_zero(int device, void* dst, size_t nbytes) {

@@ -105,68 +105,79 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN)) gemm_tiled_kernel(GemmA
   __shared__ T a_tile[BK][BM + kPad];  // a_tile[p][i] = a[row0 + i, k0 + p]
   __shared__ T b_tile[BK][BN + kPad];  // b_tile[p][j] = b[k0 + p, col0 + j]
   const int tid = threadIdx.x, tx = tid % kThreadsN, ty = tid / kThreadsN;
-  const int64_t row0 = int64_t(blockIdx.x) * BM, col0 = int64_t(blockIdx.y) * BN;
+  const int64_t row0 = int64_t(blockIdx.x) * BM;
   const bool a_k_fastest = g.a_col == 1;  // row-major a: consecutive threads walk k
   const bool b_n_fastest = g.b_col == 1;  // row-major b: consecutive threads walk n
+  // Batches beyond grid.z and column tiles beyond grid.y (both at most 65535) loop.
   for (int64_t z = blockIdx.z; z < g.batch.count; z += gridDim.z) {
-    int64_t a_off, b_off;
-    g.batch.offsets(z, a_off, b_off);
-    const T* a = g.a + a_off;
-    const T* b = g.b + b_off;
-    T acc[TM][TN];
+    for (int64_t col0 = int64_t(blockIdx.y) * BN; col0 < g.n; col0 += int64_t(gridDim.y) * BN) {
+      int64_t a_off, b_off;
+      g.batch.offsets(z, a_off, b_off);
+      const T* a = g.a + a_off;
+      const T* b = g.b + b_off;
+      T acc[TM][TN];
 #pragma unroll
-    for (int i = 0; i < TM; ++i)
+      for (int i = 0; i < TM; ++i)
 #pragma unroll
-      for (int j = 0; j < TN; ++j) acc[i][j] = T(0);
+        for (int j = 0; j < TN; ++j) acc[i][j] = T(0);
 
-    for (int64_t k0 = 0; k0 < g.k; k0 += BK) {
+      for (int64_t k0 = 0; k0 < g.k; k0 += BK) {
 #pragma unroll
-      for (int e = tid; e < BM * BK; e += kThreads) {
-        const int i = a_k_fastest ? e / BK : e % BM, p = a_k_fastest ? e % BK : e / BM;
-        const int64_t gi = row0 + i, gp = k0 + p;
-        a_tile[p][i] = gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col] : T(0);
+        for (int e = tid; e < BM * BK; e += kThreads) {
+          const int i = a_k_fastest ? e / BK : e % BM, p = a_k_fastest ? e % BK : e / BM;
+          const int64_t gi = row0 + i, gp = k0 + p;
+          a_tile[p][i] = gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col] : T(0);
+        }
+#pragma unroll
+        for (int e = tid; e < BK * BN; e += kThreads) {
+          const int j = b_n_fastest ? e % BN : e / BK, p = b_n_fastest ? e / BN : e % BK;
+          const int64_t gp = k0 + p, gj = col0 + j;
+          b_tile[p][j] = gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col] : T(0);
+        }
+        __syncthreads();
+#pragma unroll
+        for (int p = 0; p < BK; ++p) {
+          T a_frag[TM], b_frag[TN];
+#pragma unroll
+          for (int i = 0; i < TM; ++i) a_frag[i] = a_tile[p][ty + i * kThreadsM];
+#pragma unroll
+          for (int j = 0; j < TN; ++j) b_frag[j] = b_tile[p][tx + j * kThreadsN];
+#pragma unroll
+          for (int i = 0; i < TM; ++i)
+#pragma unroll
+            for (int j = 0; j < TN; ++j) acc[i][j] += a_frag[i] * b_frag[j];
+        }
+        __syncthreads();  // the tiles are overwritten next step
       }
-#pragma unroll
-      for (int e = tid; e < BK * BN; e += kThreads) {
-        const int j = b_n_fastest ? e % BN : e / BK, p = b_n_fastest ? e / BN : e % BK;
-        const int64_t gp = k0 + p, gj = col0 + j;
-        b_tile[p][j] = gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col] : T(0);
-      }
-      __syncthreads();
-#pragma unroll
-      for (int p = 0; p < BK; ++p) {
-        T a_frag[TM], b_frag[TN];
-#pragma unroll
-        for (int i = 0; i < TM; ++i) a_frag[i] = a_tile[p][ty + i * kThreadsM];
-#pragma unroll
-        for (int j = 0; j < TN; ++j) b_frag[j] = b_tile[p][tx + j * kThreadsN];
-#pragma unroll
-        for (int i = 0; i < TM; ++i)
-#pragma unroll
-          for (int j = 0; j < TN; ++j) acc[i][j] += a_frag[i] * b_frag[j];
-      }
-      __syncthreads();  // the tiles are overwritten next step
-    }
 
 #pragma unroll
-    for (int i = 0; i < TM; ++i) {
-      const int64_t gi = row0 + ty + i * kThreadsM;
-      if (gi >= g.m) continue;
+      for (int i = 0; i < TM; ++i) {
+        const int64_t gi = row0 + ty + i * kThreadsM;
+        if (gi >= g.m) continue;
 #pragma unroll
-      for (int j = 0; j < TN; ++j) {
-        const int64_t gj = col0 + tx + j * kThreadsN;
-        if (gj < g.n) g.store(z, gi, gj, acc[i][j]);
+        for (int j = 0; j < TN; ++j) {
+          const int64_t gj = col0 + tx + j * kThreadsN;
+          if (gj < g.n) g.store(z, gi, gj, acc[i][j]);
+        }
       }
     }
   }
 }
 
+// Row tiles on grid.x (up to 2^31 - 1); column tiles and batches capped at 65535 on grid.y and
+// grid.z, the kernels looping over the rest.
+template <class T>
+dim3 gemm_grid(const GemmArgs<T>& g, int64_t tile_m, int64_t tile_n) {
+  const int64_t row_tiles = (g.m + tile_m - 1) / tile_m, col_tiles = (g.n + tile_n - 1) / tile_n;
+  TF_CHECK(row_tiles <= 0x7fffffff, InvalidArgumentError, "matmul: ", g.m,
+           " rows are too many for one launch");
+  return dim3(unsigned(row_tiles), unsigned(std::min<int64_t>(col_tiles, 65535)),
+              unsigned(std::min<int64_t>(g.batch.count, 65535)));
+}
+
 template <class T, int BM, int BN, int BK, int TM, int TN>
 void launch_tiled(const GemmArgs<T>& g, int device) {
-  const dim3 grid(unsigned((g.m + BM - 1) / BM), unsigned((g.n + BN - 1) / BN),
-                  unsigned(std::min<int64_t>(g.batch.count, 65535)));
-  TF_CHECK((g.n + BN - 1) / BN <= 65535, InvalidArgumentError, "matmul: ", g.n,
-           " columns are too many for one launch");
+  const dim3 grid = gemm_grid(g, BM, BN);
   gemm_tiled_kernel<T, BM, BN, BK, TM, TN><<<grid, (BM / TM) * (BN / TN), 0, stream(device)>>>(g);
   TF_CUDA_CHECK_LAUNCH("gemm_tiled_kernel");
 }
@@ -182,78 +193,76 @@ __global__ void __launch_bounds__(kTf32Warps* kWarp) gemm_tf32_kernel(GemmArgs<f
   __shared__ __align__(32) float staging[kTf32Warps][16 * 16];  // one fragment per warp
   const int tid = threadIdx.x, warp = tid / kWarp, lane = tid % kWarp;
   const int warp_row = (warp / 4) * 64, warp_col = (warp % 4) * 32;  // 2 x 4 warps
-  const int64_t row0 = int64_t(blockIdx.x) * BM, col0 = int64_t(blockIdx.y) * BN;
+  const int64_t row0 = int64_t(blockIdx.x) * BM;
   const bool a_k_fastest = g.a_col == 1, b_n_fastest = g.b_col == 1;
   for (int64_t z = blockIdx.z; z < g.batch.count; z += gridDim.z) {
-    int64_t a_off, b_off;
-    g.batch.offsets(z, a_off, b_off);
-    const float* a = g.a + a_off;
-    const float* b = g.b + b_off;
-    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
+    for (int64_t col0 = int64_t(blockIdx.y) * BN; col0 < g.n; col0 += int64_t(gridDim.y) * BN) {
+      int64_t a_off, b_off;
+      g.batch.offsets(z, a_off, b_off);
+      const float* a = g.a + a_off;
+      const float* b = g.b + b_off;
+      wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
 #pragma unroll
-    for (int i = 0; i < 4; ++i)
+      for (int i = 0; i < 4; ++i)
 #pragma unroll
-      for (int j = 0; j < 2; ++j) wmma::fill_fragment(acc[i][j], 0.0f);
+        for (int j = 0; j < 2; ++j) wmma::fill_fragment(acc[i][j], 0.0f);
 
-    for (int64_t k0 = 0; k0 < g.k; k0 += BK) {
+      for (int64_t k0 = 0; k0 < g.k; k0 += BK) {
 #pragma unroll
-      for (int e = tid; e < BM * BK; e += kThreads) {
-        const int i = a_k_fastest ? e / BK : e % BM, p = a_k_fastest ? e % BK : e / BM;
-        const int64_t gi = row0 + i, gp = k0 + p;
-        a_tile[i][p] =
-            wmma::__float_to_tf32(gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col] : 0.0f);
-      }
-#pragma unroll
-      for (int e = tid; e < BK * BN; e += kThreads) {
-        const int j = b_n_fastest ? e % BN : e / BK, p = b_n_fastest ? e / BN : e % BK;
-        const int64_t gp = k0 + p, gj = col0 + j;
-        b_tile[p][j] =
-            wmma::__float_to_tf32(gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col] : 0.0f);
-      }
-      __syncthreads();
-#pragma unroll
-      for (int kk = 0; kk < BK; kk += 8) {
-        wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[4];
-        wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[2];
-#pragma unroll
-        for (int i = 0; i < 4; ++i)
-          wmma::load_matrix_sync(af[i], &a_tile[warp_row + i * 16][kk], BK + kPad);
-#pragma unroll
-        for (int j = 0; j < 2; ++j)
-          wmma::load_matrix_sync(bf[j], &b_tile[kk][warp_col + j * 16], BN + kPad);
-#pragma unroll
-        for (int i = 0; i < 4; ++i)
-#pragma unroll
-          for (int j = 0; j < 2; ++j) wmma::mma_sync(acc[i][j], af[i], bf[j], acc[i][j]);
-      }
-      __syncthreads();  // the tiles are overwritten next step
-    }
-
-    // Fragments go through shared memory, so that edges are cut element by element.
-    float* stage = staging[warp];
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-#pragma unroll
-      for (int j = 0; j < 2; ++j) {
-        wmma::store_matrix_sync(stage, acc[i][j], 16, wmma::mem_row_major);
-        __syncwarp();
-        for (int e = lane; e < 256; e += kWarp) {
-          const int64_t gi = row0 + warp_row + i * 16 + e / 16;
-          const int64_t gj = col0 + warp_col + j * 16 + e % 16;
-          if (gi < g.m && gj < g.n) g.store(z, gi, gj, stage[e]);
+        for (int e = tid; e < BM * BK; e += kThreads) {
+          const int i = a_k_fastest ? e / BK : e % BM, p = a_k_fastest ? e % BK : e / BM;
+          const int64_t gi = row0 + i, gp = k0 + p;
+          a_tile[i][p] =
+              wmma::__float_to_tf32(gi < g.m && gp < g.k ? a[gi * g.a_row + gp * g.a_col] : 0.0f);
         }
-        __syncwarp();  // the next fragment reuses the staging area
+#pragma unroll
+        for (int e = tid; e < BK * BN; e += kThreads) {
+          const int j = b_n_fastest ? e % BN : e / BK, p = b_n_fastest ? e / BN : e % BK;
+          const int64_t gp = k0 + p, gj = col0 + j;
+          b_tile[p][j] =
+              wmma::__float_to_tf32(gp < g.k && gj < g.n ? b[gp * g.b_row + gj * g.b_col] : 0.0f);
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < BK; kk += 8) {
+          wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[4];
+          wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[2];
+#pragma unroll
+          for (int i = 0; i < 4; ++i)
+            wmma::load_matrix_sync(af[i], &a_tile[warp_row + i * 16][kk], BK + kPad);
+#pragma unroll
+          for (int j = 0; j < 2; ++j)
+            wmma::load_matrix_sync(bf[j], &b_tile[kk][warp_col + j * 16], BN + kPad);
+#pragma unroll
+          for (int i = 0; i < 4; ++i)
+#pragma unroll
+            for (int j = 0; j < 2; ++j) wmma::mma_sync(acc[i][j], af[i], bf[j], acc[i][j]);
+        }
+        __syncthreads();  // the tiles are overwritten next step
+      }
+
+      // Fragments go through shared memory, so that edges are cut element by element.
+      float* stage = staging[warp];
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+#pragma unroll
+        for (int j = 0; j < 2; ++j) {
+          wmma::store_matrix_sync(stage, acc[i][j], 16, wmma::mem_row_major);
+          __syncwarp();
+          for (int e = lane; e < 256; e += kWarp) {
+            const int64_t gi = row0 + warp_row + i * 16 + e / 16;
+            const int64_t gj = col0 + warp_col + j * 16 + e % 16;
+            if (gi < g.m && gj < g.n) g.store(z, gi, gj, stage[e]);
+          }
+          __syncwarp();  // the next fragment reuses the staging area
+        }
       }
     }
   }
 }
 
 void launch_tf32(const GemmArgs<float>& g, int device) {
-  const dim3 grid(unsigned((g.m + kTf32Tile - 1) / kTf32Tile),
-                  unsigned((g.n + kTf32Tile - 1) / kTf32Tile),
-                  unsigned(std::min<int64_t>(g.batch.count, 65535)));
-  TF_CHECK(grid.y <= 65535, InvalidArgumentError, "matmul: ", g.n,
-           " columns are too many for one launch");
+  const dim3 grid = gemm_grid(g, kTf32Tile, kTf32Tile);
   gemm_tf32_kernel<<<grid, kTf32Warps * kWarp, 0, stream(device)>>>(g);
   TF_CUDA_CHECK_LAUNCH("gemm_tf32_kernel");
 }

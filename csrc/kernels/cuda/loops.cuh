@@ -4,8 +4,8 @@
 // Elementwise<N> describes N operands of one shape (operand 0 is usually the output), each with
 // its own element strides (0 = broadcast). As on the CPU, size-1 dimensions are dropped and
 // dimensions contiguous for every operand merged, so most problems become 1-D:
-//   kVector   1-D, every operand stride 1 (or 0 for an input) and 16-byte aligned: four
-//             elements per thread through vector loads
+//   kVector   1-D, every operand stride 1 (or 0 for an input) and aligned to four of its
+//             elements: four elements per thread through vector loads
 //   kLinear   1-D with any strides: element i at i * step[k]
 //   kStrided  anything else: the offsets come from dividing i by the sizes
 #pragma once

@@ -223,10 +223,10 @@ void reduce_typed(const Tensor& in, const ReducePlan& p, const Tensor& out) {
   const Launch l = plan_launch(p);
   const int device = out.device().index;
   const int64_t outputs_per_block = kBlockThreads / l.group;
-  const dim3 grid(unsigned((p.outputs + outputs_per_block - 1) / outputs_per_block),
-                  unsigned(l.chunks));
-  TF_CHECK(grid.x <= 0x7fffffffu, InvalidArgumentError, "reduce: ", p.outputs,
-           " outputs are too many for one launch");
+  const int64_t blocks = (p.outputs + outputs_per_block - 1) / outputs_per_block;
+  TF_CHECK(blocks <= 0x7fffffff, InvalidArgumentError, "reduce: ", p.outputs,
+           " outputs are too many for one launch");  // checked before the cast to grid.x
+  const dim3 grid(unsigned(blocks), unsigned(l.chunks));
   Tensor partial;
   if (l.chunks > 1) {
     const int64_t count = p.outputs * l.chunks;
