@@ -72,8 +72,6 @@ def reduce_weighted_values(
     entries count neither in the sum nor in the divisor."""
     reduction = standardize_reduction(reduction)
     values = backend.convert(values, dtype)
-    if sample_weight is None and mask is None:  # compile(loss=...) at every step
-        return reduce_values(values, None, reduction)
     if sample_weight is not None:
         sample_weight = backend.convert(sample_weight, values.dtype)
     if mask is not None:
@@ -113,11 +111,14 @@ class Loss:
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        y_pred = backend.convert(y_pred, self._dtype)
-        y_true = backend.convert(y_true, self._dtype)
+        dtype = self._dtype
+        y_pred = backend.convert(y_pred, dtype)
+        y_true = backend.convert(y_true, dtype)
         losses = self.call(y_true, y_pred)
+        if sample_weight is None and type(losses) is tf.Tensor and losses.dtype.name == dtype:
+            return reduce_values(losses, None, self.reduction)  # what fit does every step
         return reduce_weighted_values(
-            losses, sample_weight=sample_weight, reduction=self.reduction, dtype=self._dtype
+            losses, sample_weight=sample_weight, reduction=self.reduction, dtype=dtype
         )
 
     def call(self, y_true, y_pred):
