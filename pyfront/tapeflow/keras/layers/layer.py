@@ -71,6 +71,7 @@ class Layer(LayerCalling, saveable.SaveableLayer):
             "_trainable_weights_cache",
             "_loss_sources_cache",
             "_layer_chain_cache",  # Functional's
+            "_checked_chain_input",  # Functional's
         }
     )
 

@@ -107,7 +107,12 @@ class Functional(Model):
     def call(self, inputs, training=None):
         chain = _layer_chain(self)
         if chain is not None and type(inputs) is tf.Tensor:  # one tensor through a stack
-            value = _as_input_tensor(inputs, self._inputs_struct)
+            value = inputs
+            checked = (inputs._shape, inputs._dtype)
+            if self.__dict__.get("_checked_chain_input") != checked:  # once per shape, dtype
+                value = _as_input_tensor(inputs, self._inputs_struct)
+                if value is inputs:
+                    self.__dict__["_checked_chain_input"] = checked  # NOTE: untracked
             for layer in chain:
                 value = layer(value)
             return value
