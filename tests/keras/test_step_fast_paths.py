@@ -80,6 +80,11 @@ def test_functional_single_tensor_nodes_match_a_hand_chain():
     x = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
     expected = model.layers[2](model.layers[1](x))
     assert_close(model(x).numpy(), expected.numpy(), atol=0)
+    # the stack path checks the input once per shape and dtype, and still casts and refuses
+    assert model(tf.constant([[1, 2, 3]], dtype=tf.float64)).dtype == tf.float32
+    with pytest.raises(ValueError, match=r"expects shape \(None, 3\)"):
+        model(tf.ones((2, 4)))
+    assert_close(model(x).numpy(), expected.numpy(), atol=0)
 
 
 def test_shuffled_batches_are_the_rows_of_the_permutation():
