@@ -156,10 +156,15 @@ class ArrayData:
                 for part in (self.x, self.y, self.sample_weight)))
 
 
+_NATIVE_DTYPES = frozenset(
+    np.dtype(t) for t in (np.float32, np.float64, np.int32, np.int64, np.bool_))
+
+
 def _plain_array_batches(arrays, n, size, order):
-    """The batches of single arrays (no lists or dicts). Shuffled rows of the dtypes tensors
-    have are gathered by C++ straight into the batch tensor (one copy); others go through a
-    NumPy buffer reused from batch to batch (the tensor takes a copy, widening the dtype)."""
+    """The batches of single arrays (no lists or dicts). Shuffled rows of float32, float64,
+    int32, int64 and bool arrays are gathered by C++ straight into the batch tensor (one
+    copy); other dtypes go through a NumPy buffer reused from batch to batch (the tensor takes
+    a copy, widening the dtype)."""
     buffers = [None] * len(arrays)
     direct = [a is not None and a.dtype in _NATIVE_DTYPES for a in arrays]
     for start in range(0, n, size):
@@ -179,10 +184,6 @@ def _plain_array_batches(arrays, n, size, order):
                     buffer = buffers[i] = np.empty((stop - start,) + array.shape[1:], array.dtype)
                 batch.append(tf.convert_to_tensor(data_utils.gather_rows(array, rows, out=buffer)))
         yield pack_x_y_sample_weight(*batch)
-
-
-_NATIVE_DTYPES = frozenset(
-    np.dtype(t) for t in (np.float32, np.float64, np.int32, np.int64, np.bool_))
 
 
 def _slicer(index):
