@@ -59,6 +59,8 @@ def _elementwise_cases(rng):
          lambda: px.sum(0), x.nbytes),
         ("reduce_max axis=1", lambda: tf.reduce_max(tx, axis=1), lambda: np.max(x, axis=1),
          lambda: px.amax(1), x.nbytes),
+        ("argmax axis=1", lambda: tf.argmax(tx, axis=1), lambda: np.argmax(x, axis=1),
+         lambda: px.argmax(1), x.nbytes),
     ]
 
 

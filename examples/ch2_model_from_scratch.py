@@ -17,11 +17,6 @@ import book_data
 import tapeflow as tf
 from tapeflow.keras import optimizers
 
-parser = argparse.ArgumentParser(description="Section 2.5: a model from scratch")
-parser.add_argument("--quick", action="store_true", help="a small subset and 2 epochs")
-parser.add_argument("--epochs", type=int, default=10, help="the book trains for 10")
-args = parser.parse_args()
-
 
 # A simple Dense class
 class NaiveDense:
@@ -61,13 +56,6 @@ class NaiveSequential:
         for layer in self.layers:
             weights += layer.weights
         return weights
-
-
-model = NaiveSequential([
-    NaiveDense(input_size=28 * 28, output_size=512, activation=tf.nn.relu),
-    NaiveDense(input_size=512, output_size=10, activation=tf.nn.softmax),
-])
-assert len(model.weights) == 4
 
 
 # A batch generator
@@ -119,22 +107,38 @@ def fit(model, images, labels, epochs, batch_size=128):
                 print('loss at batch %d: %.2f' % (batch_counter, loss))
 
 
-mnist = book_data.dataset("mnist", quick=args.quick)
-(train_images, train_labels), (test_images, test_labels) = mnist.load_data()
+def main():
+    parser = argparse.ArgumentParser(description="Section 2.5: a model from scratch")
+    parser.add_argument("--quick", action="store_true", help="a small subset and 2 epochs")
+    parser.add_argument("--epochs", type=int, default=10, help="the book trains for 10")
+    args = parser.parse_args()
 
-train_images = train_images.reshape((len(train_images), 28 * 28))  # the book: 60000
-train_images = train_images.astype('float32') / 255
-test_images = test_images.reshape((len(test_images), 28 * 28))  # the book: 10000
-test_images = test_images.astype('float32') / 255
+    model = NaiveSequential([
+        NaiveDense(input_size=28 * 28, output_size=512, activation=tf.nn.relu),
+        NaiveDense(input_size=512, output_size=10, activation=tf.nn.softmax),
+    ])
+    assert len(model.weights) == 4
 
-fit(model, train_images, train_labels, epochs=2 if args.quick else args.epochs, batch_size=128)
+    mnist = book_data.dataset("mnist", quick=args.quick)
+    (train_images, train_labels), (test_images, test_labels) = mnist.load_data()
 
-# 2.5.4 Evaluating the model
-predictions = model(test_images)
-predictions = predictions.numpy()
-predicted_labels = np.argmax(predictions, axis=1)
-matches = predicted_labels == test_labels
-print('accuracy: %.2f' % matches.mean())  # ERRATUM (X2): the book calls matches.average()
-if mnist.offline:
-    print("(SGD at 1e-3 learns slowly: the stand-in's 1,540 images give 12 updates an epoch where "
-          "MNIST gives 468; try --epochs 200)")
+    train_images = train_images.reshape((len(train_images), 28 * 28))  # the book: 60000
+    train_images = train_images.astype('float32') / 255
+    test_images = test_images.reshape((len(test_images), 28 * 28))  # the book: 10000
+    test_images = test_images.astype('float32') / 255
+
+    fit(model, train_images, train_labels, epochs=2 if args.quick else args.epochs, batch_size=128)
+
+    # 2.5.4 Evaluating the model
+    predictions = model(test_images)
+    predictions = predictions.numpy()
+    predicted_labels = np.argmax(predictions, axis=1)
+    matches = predicted_labels == test_labels
+    print('accuracy: %.2f' % matches.mean())  # ERRATUM (X2): the book calls matches.average()
+    if mnist.offline:
+        print("(SGD at 1e-3 learns slowly: the stand-in's 1,540 images give 12 updates an "
+              "epoch where MNIST gives 468; try --epochs 200)")
+
+
+if __name__ == "__main__":
+    main()

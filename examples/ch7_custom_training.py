@@ -14,21 +14,13 @@ import argparse
 
 import book_data
 import tapeflow as tf
+from ch7_metrics_callbacks import get_mnist_model  # the MNIST model of 7.3
 from tapeflow import keras
 from tapeflow.keras import layers
 
 parser = argparse.ArgumentParser(description="Section 7.4: custom training loops")
 parser.add_argument("--quick", action="store_true", help="a small subset and 1 epoch per loop")
 args = parser.parse_args()
-
-
-def get_mnist_model():
-    inputs = keras.Input(shape=(28 * 28,))
-    features = layers.Dense(512, activation='relu')(inputs)
-    features = layers.Dropout(0.5)(features)
-    outputs = layers.Dense(10, activation='softmax')(features)
-    model = keras.Model(inputs, outputs)
-    return model
 
 
 mnist = book_data.dataset("mnist", quick=args.quick)

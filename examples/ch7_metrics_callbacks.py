@@ -24,10 +24,6 @@ try:
 except ImportError:
     plt = None  # LossHistory prints the losses instead of plotting them
 
-parser = argparse.ArgumentParser(description="Section 7.3: custom metric and callbacks")
-parser.add_argument("--quick", action="store_true", help="a small subset and 1-2 epochs")
-args = parser.parse_args()
-
 
 # 7.3: the standard workflow: compile(), fit(), evaluate(), predict()
 def get_mnist_model():
@@ -37,26 +33,6 @@ def get_mnist_model():
     outputs = layers.Dense(10, activation='softmax')(features)
     model = keras.Model(inputs, outputs)
     return model
-
-
-mnist = book_data.dataset("mnist", quick=args.quick)
-(images, labels), (test_images, test_labels) = mnist.load_data()
-images = images.reshape((len(images), 28 * 28)).astype('float32') / 255  # the book: 60000
-test_images = test_images.reshape((len(test_images), 28 * 28)).astype('float32') / 255
-num_validation = len(images) // 6  # the book: 10000
-train_images, val_images = images[num_validation:], images[:num_validation]
-train_labels, val_labels = labels[num_validation:], labels[:num_validation]
-
-model = get_mnist_model()
-model.compile(optimizer='rmsprop',
-              loss='sparse_categorical_crossentropy',
-              metrics=['accuracy'])
-model.fit(train_images, train_labels,
-          epochs=1 if args.quick else 3,
-          validation_data=(val_images, val_labels))
-test_metrics = model.evaluate(test_images, test_labels)
-predictions = model.predict(test_images)
-print('test loss, test accuracy:', test_metrics)
 
 
 # 7.3.1 Writing your own metrics
@@ -85,44 +61,6 @@ class RootMeanSquaredError(keras.metrics.Metric):
         self.total_samples.assign(0)
 
 
-model = get_mnist_model()
-model.compile(optimizer='rmsprop',
-              loss='sparse_categorical_crossentropy',
-              metrics=['accuracy', RootMeanSquaredError()])
-model.fit(train_images, train_labels,
-          epochs=1 if args.quick else 3,
-          validation_data=(val_images, val_labels))
-test_metrics = model.evaluate(test_images, test_labels)
-print('test loss, accuracy, rmse:', test_metrics)
-
-# 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
-# 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
-# writes the `.keras` zip at that path and load_model reads it back.
-callbacks_list = [
-    keras.callbacks.EarlyStopping(
-        monitor='accuracy',
-        patience=1,
-    ),
-    keras.callbacks.ModelCheckpoint(
-        filepath='my_checkpoint_path',
-        monitor='val_loss',
-        save_best_only=True,
-    ),
-]
-model = get_mnist_model()
-model.compile(optimizer='rmsprop',
-              loss='sparse_categorical_crossentropy',
-              metrics=['accuracy'])
-history = model.fit(train_images, train_labels,
-                    epochs=2 if args.quick else 10,
-                    callbacks=callbacks_list,
-                    validation_data=(val_images, val_labels))
-print('EarlyStopping: trained %d epochs' % len(history.history['loss']))
-model = keras.models.load_model('my_checkpoint_path')
-print('reloaded the best model: test loss, accuracy:',
-      model.evaluate(test_images, test_labels, verbose=0))
-
-
 # 7.3.3 Writing your own callbacks
 class LossHistory(keras.callbacks.Callback):
     def on_train_begin(self, logs):
@@ -146,29 +84,94 @@ class LossHistory(keras.callbacks.Callback):
         self.per_batch_losses = []
 
 
-model = get_mnist_model()
-model.compile(optimizer='rmsprop',
-              loss='sparse_categorical_crossentropy',
-              metrics=['accuracy'])
-model.fit(train_images, train_labels,
-          epochs=2 if args.quick else 10,
-          callbacks=[LossHistory()],
-          validation_data=(val_images, val_labels))
+def main():
+    parser = argparse.ArgumentParser(description="Section 7.3: custom metric and callbacks")
+    parser.add_argument("--quick", action="store_true", help="a small subset and 1-2 epochs")
+    args = parser.parse_args()
 
-# 7.3.4 Monitoring and visualization with TensorBoard
-model = get_mnist_model()
-model.compile(optimizer='rmsprop',
-              loss='sparse_categorical_crossentropy',
-              metrics=['accuracy'])
-try:
-    tensorboard = keras.callbacks.TensorBoard(
-        log_dir='logs',
-    )
-except ImportError as error:
-    print('NOTICE: no TensorBoard logs:', error)
-else:
-    # ERRATUM (X21): the book fits on x_train, y_train, x_val, y_val, undefined in chapter 7.
-    model.fit(train_images, train_labels, epochs=1 if args.quick else 10,
-              validation_data=(val_images, val_labels),
-              callbacks=[tensorboard])
-    print('TensorBoard logs written to logs/ (view them with: tensorboard --logdir logs)')
+    mnist = book_data.dataset("mnist", quick=args.quick)
+    (images, labels), (test_images, test_labels) = mnist.load_data()
+    images = images.reshape((len(images), 28 * 28)).astype('float32') / 255  # the book: 60000
+    test_images = test_images.reshape((len(test_images), 28 * 28)).astype('float32') / 255
+    num_validation = len(images) // 6  # the book: 10000
+    train_images, val_images = images[num_validation:], images[:num_validation]
+    train_labels, val_labels = labels[num_validation:], labels[:num_validation]
+
+    model = get_mnist_model()
+    model.compile(optimizer='rmsprop',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+    model.fit(train_images, train_labels,
+              epochs=1 if args.quick else 3,
+              validation_data=(val_images, val_labels))
+    test_metrics = model.evaluate(test_images, test_labels)
+    predictions = model.predict(test_images)  # noqa: F841 (as printed)
+    print('test loss, test accuracy:', test_metrics)
+
+    model = get_mnist_model()
+    model.compile(optimizer='rmsprop',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy', RootMeanSquaredError()])
+    model.fit(train_images, train_labels,
+              epochs=1 if args.quick else 3,
+              validation_data=(val_images, val_labels))
+    test_metrics = model.evaluate(test_images, test_labels)
+    print('test loss, accuracy, rmse:', test_metrics)
+
+    # 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
+    # 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
+    # writes the `.keras` zip at that path and load_model reads it back.
+    callbacks_list = [
+        keras.callbacks.EarlyStopping(
+            monitor='accuracy',
+            patience=1,
+        ),
+        keras.callbacks.ModelCheckpoint(
+            filepath='my_checkpoint_path',
+            monitor='val_loss',
+            save_best_only=True,
+        ),
+    ]
+    model = get_mnist_model()
+    model.compile(optimizer='rmsprop',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+    history = model.fit(train_images, train_labels,
+                        epochs=2 if args.quick else 10,
+                        callbacks=callbacks_list,
+                        validation_data=(val_images, val_labels))
+    print('EarlyStopping: trained %d epochs' % len(history.history['loss']))
+    model = keras.models.load_model('my_checkpoint_path')
+    print('reloaded the best model: test loss, accuracy:',
+          model.evaluate(test_images, test_labels, verbose=0))
+
+    model = get_mnist_model()
+    model.compile(optimizer='rmsprop',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+    model.fit(train_images, train_labels,
+              epochs=2 if args.quick else 10,
+              callbacks=[LossHistory()],
+              validation_data=(val_images, val_labels))
+
+    # 7.3.4 Monitoring and visualization with TensorBoard
+    model = get_mnist_model()
+    model.compile(optimizer='rmsprop',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+    try:
+        tensorboard = keras.callbacks.TensorBoard(
+            log_dir='logs',
+        )
+    except ImportError as error:
+        print('NOTICE: no TensorBoard logs:', error)
+    else:
+        # ERRATUM (X21): the book fits on x_train, y_train, x_val, y_val, undefined in chapter 7.
+        model.fit(train_images, train_labels, epochs=1 if args.quick else 10,
+                  validation_data=(val_images, val_labels),
+                  callbacks=[tensorboard])
+        print('TensorBoard logs written to logs/ (view them with: tensorboard --logdir logs)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,9 @@
 """The book's first model (Deep Learning with Python, listings 2.1-2.7), run on tapeflow.
 
-By default it trains on scikit-learn's bundled handwritten digits (1,797 real 8x8 scans,
-no download), which keeps the main job offline; `--mnist` uses MNIST itself through
-`keras.datasets.mnist` (downloaded once to ~/.keras/datasets). Only the imports differ from
-the book.
+By default it trains on scikit-learn's bundled handwritten digits (1,797 real 8x8 scans in
+MNIST's 28x28 frame, no download: book_data.py), which keeps the main job offline; `--mnist`
+uses MNIST itself through `keras.datasets.mnist` (downloaded once to ~/.keras/datasets). Only
+the imports differ from the book.
 
     python examples/first_model.py            # digits, offline
     python examples/first_model.py --mnist    # the book's data
@@ -11,24 +11,9 @@ the book.
 
 import argparse
 
-import numpy as np
-
+import book_data
 from tapeflow import keras
 from tapeflow.keras import layers
-
-
-def load_digits_like_mnist():
-    """(train_images, train_labels), (test_images, test_labels): uint8 images in 0..255 and
-    uint8 labels, shaped like MNIST's arrays, from scikit-learn's digits (pixels 0..16)."""
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    images = (digits.images * (255.0 / 16.0)).round().astype("uint8")  # (1797, 8, 8)
-    labels = digits.target.astype("uint8")
-    order = np.random.default_rng(0).permutation(len(images))
-    images, labels = images[order], labels[order]
-    split = 1437  # 80 % for training, as MNIST's 60k/10k is roughly 86/14
-    return (images[:split], labels[:split]), (images[split:], labels[split:])
 
 
 def main():
@@ -44,7 +29,7 @@ def main():
         (train_images, train_labels), (test_images, test_labels) = mnist.load_data()
     else:
         print("Using scikit-learn's bundled digits (offline); pass --mnist for MNIST.")
-        (train_images, train_labels), (test_images, test_labels) = load_digits_like_mnist()
+        (train_images, train_labels), (test_images, test_labels) = book_data.stand_in("mnist")
     pixels = train_images.shape[1] * train_images.shape[2]
 
     # Listing 2.2: the network architecture

@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
+from tapeflow.errors import InvalidArgumentError
+from tapeflow.ops.nn import _dense
 
 ALLOWED = (ValueError, TypeError, IndexError, MemoryError, NotImplementedError, OverflowError)
 
@@ -34,7 +36,7 @@ OPS = [
 ]
 NAMESPACED = ["nn.softmax", "nn.log_softmax", "nn.relu", "math.log1p", "math.rsqrt",
               "random.normal", "random.uniform", "random.truncated_normal", "random.shuffle",
-              "linalg.matmul"]
+              "linalg.matmul", "ops.nn._dense"]
 
 
 def _hostile_values():
@@ -98,3 +100,34 @@ def test_tensor_protocols_survive_hostile_use():
             call()
         except ALLOWED:
             pass
+
+
+def _f32(*shape):
+    return tf.ones(shape, dtype=tf.float32)
+
+
+# The fused dense op (keras.layers.Dense's kernel): each bad argument raises the promised error.
+DENSE_BAD_ARGUMENTS = [
+    ((_f32(3), _f32(3, 2)), InvalidArgumentError),  # x of rank 1
+    ((_f32(2, 3), _f32(3)), InvalidArgumentError),  # kernel of rank 1
+    ((_f32(2, 3), _f32(3, 2, 1)), InvalidArgumentError),  # kernel of rank 3
+    ((_f32(2, 3), _f32(4, 2)), InvalidArgumentError),  # 3 features, the kernel expects 4
+    ((_f32(2, 3), _f32(3, 2), _f32(3)), InvalidArgumentError),  # bias (3,) for 2 units
+    ((_f32(2, 3), _f32(3, 2), _f32(1, 2)), InvalidArgumentError),  # bias of rank 2
+    ((tf.ones((2, 3), tf.int32), tf.ones((3, 2), tf.int32)), InvalidArgumentError),
+    ((_f32(2, 3), tf.ones((3, 2), tf.float64)), InvalidArgumentError),  # mixed float dtypes
+    ((_f32(2, 3), _f32(3, 2), tf.ones((2,), tf.float64)), InvalidArgumentError),
+    ((_f32(2, 3), _f32(3, 2), None, "softmax"), InvalidArgumentError),
+    ((_f32(2, 3), _f32(3, 2), None, "RELU"), InvalidArgumentError),
+    ((_f32(2, 3), _f32(3, 2), None, None), TypeError),
+    ((_f32(2, 3), _f32(3, 2), None, 3), TypeError),
+    ((None, _f32(3, 2)), TypeError),
+    ((_f32(2, 3), None), TypeError),
+    ((_f32(2, 3), _f32(3, 2), "bias"), (TypeError, ValueError)),
+]
+
+
+@pytest.mark.parametrize("args,error", DENSE_BAD_ARGUMENTS, ids=range(len(DENSE_BAD_ARGUMENTS)))
+def test_dense_rejects_bad_arguments(args, error):
+    with pytest.raises(error):
+        _dense(*args)

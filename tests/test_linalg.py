@@ -16,6 +16,7 @@ import pytest
 import tapeflow as tf
 from helpers import assert_close
 from tapeflow import _C
+from tapeflow._C import _testing
 from tapeflow.errors import InvalidArgumentError
 
 TOL = {np.float32: dict(rtol=1e-4, atol=1e-4), np.float64: dict(rtol=1e-11, atol=1e-11)}
@@ -62,7 +63,7 @@ SIZES = [
 def test_tuned_kernel_matches_reference(m, k, n, transpose_a, transpose_b, dtype, rng):
     a, b = _stored(rng, m, k, n, transpose_a, transpose_b, dtype)
     got = tf.matmul(_t(a), _t(b), transpose_a=transpose_a, transpose_b=transpose_b)
-    ref = _C._matmul_reference(_t(a), _t(b), transpose_a, transpose_b)
+    ref = _testing.matmul_reference(_t(a), _t(b), transpose_a, transpose_b)
     # Rounding errors of a k-term sum grow like sqrt(k) (the reference sums sequentially).
     tol = {name: value * max(1.0, np.sqrt(k / 1000)) for name, value in TOL[dtype].items()}
     assert_close(got, ref, **tol, what="tuned vs reference")
@@ -74,7 +75,7 @@ def _strided(rng, shape, strides, offset, dtype):
     """A tapeflow view and the NumPy array with the same geometry over one random buffer."""
     index = offset + sum(np.indices(shape)[i] * s for i, s in enumerate(strides))
     base = rng.standard_normal(int(index.max()) + 1).astype(dtype)
-    view = _C._strided_view(_t(base), list(shape), list(strides), offset)
+    view = _testing.strided_view(_t(base), list(shape), list(strides), offset)
     return view, base[index]
 
 
@@ -95,7 +96,7 @@ def test_any_strided_view(geometry, dtype, rng):
     a, a_np = _strided(rng, a_shape, a_strides, a_offset, dtype)
     b, b_np = _strided(rng, b_shape, b_strides, b_offset, dtype)
     assert_close(tf.matmul(a, b), a_np.astype(np.float64) @ b_np, **TOL[dtype])
-    assert_close(tf.matmul(a, b), _C._matmul_reference(a, b), **TOL[dtype])
+    assert_close(tf.matmul(a, b), _testing.matmul_reference(a, b), **TOL[dtype])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -240,7 +241,7 @@ class TestTensordot:
 
     def test_transposed_input_view(self, rng):
         a = rng.standard_normal((6, 5))
-        view = _C._strided_view(_t(a), [5, 6], [1, 5], 0)  # a.T as a view
+        view = _testing.strided_view(_t(a), [5, 6], [1, 5], 0)  # a.T as a view
         b = rng.standard_normal((6, 3))
         assert_close(tf.tensordot(view, _t(b), 1), a.T @ b, rtol=1e-12, atol=1e-12)
 

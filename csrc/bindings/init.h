@@ -19,6 +19,7 @@ void init_autograd(py::module_& m);
 void init_variable(py::module_& m);
 void init_device(py::module_& m);
 void init_optimizer(py::module_& m);
+void init_testing(py::module_& m);  // the _C._testing submodule
 
 // Op bindings release the GIL while the op runs: `m.def(name, fn, kReleaseGil)`.
 using ReleaseGil = py::call_guard<py::gil_scoped_release>;

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_C, m) {
   init_variable(m);
   init_device(m);
   init_optimizer(m);
+  init_testing(m);
 }

@@ -1,7 +1,6 @@
 #include "ops/autograd_support.h"
 
 #include "autograd/tape.h"
-#include "kernels/dispatch.h"
 #include "ops/common.h"
 #include "ops/elementwise.h"
 #include "ops/reduce.h"
@@ -13,19 +12,20 @@ Tensor ones_like_gradient(const Tensor& like) {
 }
 
 Tensor zeros_gradient(const Dims& shape, DType dtype) {
-  Tensor zero = Tensor::empty(Dims{}, dtype);
-  TF_DISPATCH_ALL(dtype, "zeros", *zero.data<scalar_t>() = scalar_t(0));
-  return broadcast_view(zero, shape);
+  // On the host: the engine knows only the shape and dtype of an output nobody used.
+  return broadcast_view(scalar_on(0.0, dtype, Device{}), shape);
 }
 
-Tensor add_gradients(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
+Tensor add_gradients(const Tensor& a, const Tensor& b) {
+  return binary(BinaryOp::Add, a, b);
+}
 
 Tensor sum_to_shape(const Tensor& g, const Dims& shape) {
   if (g.shape() == shape) return g;
   // Axes broadcasting added in front, then axes where `shape` has 1 and g does not.
   const int lead = g.rank() - shape.size();
-  TF_CHECK(lead >= 0, InternalError, "sum_to_shape: cannot sum ", shape_str(g.shape()),
-           " to ", shape_str(shape));
+  TF_CHECK(lead >= 0, InternalError, "sum_to_shape: cannot sum ", shape_str(g.shape()), " to ",
+           shape_str(shape));
   std::vector<int64_t> axes;
   for (int d = 0; d < g.rank(); ++d)
     if (d < lead || (shape[d - lead] == 1 && g.dim(d) != 1)) axes.push_back(d);

@@ -6,7 +6,9 @@
 
 namespace tapeflow::ops {
 
+// Ones shaped like `like` (the seed of a gradient): a broadcast view of one scalar.
 Tensor ones_like_gradient(const Tensor& like);
+// Zeros of `shape` on the host, for an output nothing flowed into: a broadcast view.
 Tensor zeros_gradient(const Dims& shape, DType dtype);
 Tensor add_gradients(const Tensor& a, const Tensor& b);
 // Sums `g` over the dimensions that broadcasting expanded, giving `shape`.

@@ -25,14 +25,18 @@ Tensor broadcast_view(const Tensor& t, const Dims& shape) {
   return Tensor::view_of(t, shape, strides, t.offset());
 }
 
-Tensor scalar_like(double value, const Tensor& like) {
-  // Written on the host, then copied across when `like` lives elsewhere.
-  Tensor host = Tensor::empty(Dims{}, like.dtype(), Device{});
-  TF_DISPATCH_ALL(like.dtype(), "scalar_like", *host.data<scalar_t>() = scalar_t(value));
-  if (like.device().is_cpu()) return host;
-  Tensor out = Tensor::empty(Dims{}, like.dtype(), like.device());
+Tensor scalar_on(double value, DType dtype, Device device) {
+  // Written on the host, then copied across when the tensor lives elsewhere.
+  Tensor host = Tensor::empty(Dims{}, dtype, Device{});
+  TF_DISPATCH_ALL(dtype, "scalar_on", *host.data<scalar_t>() = scalar_t(value));
+  if (device.is_cpu()) return host;
+  Tensor out = Tensor::empty(Dims{}, dtype, device);
   kernels::copy(host, out);
   return out;
+}
+
+Tensor scalar_like(double value, const Tensor& like) {
+  return scalar_on(value, like.dtype(), like.device());
 }
 
 Tensor contiguous(const Tensor& t) {

@@ -14,9 +14,7 @@ namespace tapeflow::ops {
 namespace {
 
 Tensor host_scalar(double value, DType dtype) {
-  Tensor t = Tensor::empty(Dims{}, dtype);
-  TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-  return t;
+  return scalar_on(value, dtype, Device{});
 }
 
 // `dims` as a shape, with TensorFlow's message for a negative entry.
@@ -42,11 +40,11 @@ Tensor fill(const std::vector<int64_t>& dims, const Tensor& value) {
 }
 
 Tensor zeros(const std::vector<int64_t>& dims, DType dtype) {
-  return fill(dims, place(host_scalar(0.0, dtype)));
+  return fill(dims, scalar_on(0.0, dtype, placement_device()));
 }
 
 Tensor ones(const std::vector<int64_t>& dims, DType dtype) {
-  return fill(dims, place(host_scalar(1.0, dtype)));
+  return fill(dims, scalar_on(1.0, dtype, placement_device()));
 }
 
 Tensor eye(int64_t num_rows, std::optional<int64_t> num_columns,

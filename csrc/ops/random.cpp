@@ -22,35 +22,43 @@ void check_shape(const char* op, const Dims& shape) {
            " has ", n, " elements; at most ", kMaxRandomElements, " can be drawn at once");
 }
 
-void check_float(const char* op, DType dtype) {
-  TF_CHECK_ARG(is_floating(dtype), op, ": dtype must be float32 or float64, got ",
-               dtype_name(dtype));
-}
-
 philox::Stream stream_of(const char* op, const RandomSeed& seed) {
   TF_CHECK_ARG(seed.call >= 0 && seed.call < kMaxCalls, op, ": call index ", seed.call,
                " is out of range [0, ", kMaxCalls, ")");
   return philox::Stream::make(uint64_t(seed.seed), uint64_t(seed.seed2), uint64_t(seed.call));
 }
 
+// A new draw: its stream and its (unfilled) output on the placement device.
+struct Draw {
+  philox::Stream stream;
+  Tensor out;
+};
+
+// The checks every new draw shares: the shape, the dtype family (floating, or integer for
+// random_uniform_int) and the seed; then the draw.
+Draw start_draw(const char* op, const Dims& shape, DType dtype, const RandomSeed& seed,
+                bool integer = false) {
+  check_shape(op, shape);
+  if (integer)
+    TF_CHECK_ARG(is_integer(dtype), op, ": dtype must be int32 or int64, got ", dtype_name(dtype));
+  else
+    TF_CHECK_ARG(is_floating(dtype), op, ": dtype must be float32 or float64, got ",
+                 dtype_name(dtype));
+  return {stream_of(op, seed), Tensor::empty(shape, dtype, placement_device())};
+}
+
 }  // namespace
 
 Tensor random_uniform(const Dims& shape, DType dtype, double minval, double maxval,
                       const RandomSeed& seed) {
-  const char* op = "random_uniform";
-  check_shape(op, shape);
-  check_float(op, dtype);
-  const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype, placement_device());
-  if (out.numel() > 0) kernels::random_uniform(stream, minval, maxval, out);
-  return out;
+  Draw draw = start_draw("random_uniform", shape, dtype, seed);
+  if (draw.out.numel() > 0) kernels::random_uniform(draw.stream, minval, maxval, draw.out);
+  return draw.out;
 }
 
 Tensor random_uniform_int(const Dims& shape, DType dtype, int64_t minval, int64_t maxval,
                           const RandomSeed& seed) {
   const char* op = "random_uniform_int";
-  check_shape(op, shape);
-  TF_CHECK_ARG(is_integer(dtype), op, ": dtype must be int32 or int64, got ", dtype_name(dtype));
   if (dtype == DType::Int32) {
     constexpr int64_t lo = std::numeric_limits<int32_t>::min();
     constexpr int64_t hi = std::numeric_limits<int32_t>::max();
@@ -58,33 +66,24 @@ Tensor random_uniform_int(const Dims& shape, DType dtype, int64_t minval, int64_
                  minval, " and maxval ", maxval, " must fit in int32");
   }
   TF_CHECK_ARG(minval < maxval, op, ": Need minval < maxval: ", minval, " >= ", maxval);
-  const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype, placement_device());
-  if (out.numel() > 0)
-    kernels::random_uniform_int(stream, minval, uint64_t(maxval) - uint64_t(minval), out);
-  return out;
+  Draw draw = start_draw(op, shape, dtype, seed, /*integer=*/true);
+  if (draw.out.numel() > 0)
+    kernels::random_uniform_int(draw.stream, minval, uint64_t(maxval) - uint64_t(minval), draw.out);
+  return draw.out;
 }
 
 Tensor random_normal(const Dims& shape, DType dtype, double mean, double stddev,
                      const RandomSeed& seed) {
-  const char* op = "random_normal";
-  check_shape(op, shape);
-  check_float(op, dtype);
-  const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype, placement_device());
-  if (out.numel() > 0) kernels::random_normal(stream, mean, stddev, out);
-  return out;
+  Draw draw = start_draw("random_normal", shape, dtype, seed);
+  if (draw.out.numel() > 0) kernels::random_normal(draw.stream, mean, stddev, draw.out);
+  return draw.out;
 }
 
 Tensor truncated_normal(const Dims& shape, DType dtype, double mean, double stddev,
                         const RandomSeed& seed) {
-  const char* op = "truncated_normal";
-  check_shape(op, shape);
-  check_float(op, dtype);
-  const philox::Stream stream = stream_of(op, seed);
-  Tensor out = Tensor::empty(shape, dtype, placement_device());
-  if (out.numel() > 0) kernels::truncated_normal(stream, mean, stddev, out);
-  return out;
+  Draw draw = start_draw("truncated_normal", shape, dtype, seed);
+  if (draw.out.numel() > 0) kernels::truncated_normal(draw.stream, mean, stddev, draw.out);
+  return draw.out;
 }
 
 Tensor random_shuffle(const Tensor& value, const RandomSeed& seed) {

@@ -1,14 +1,17 @@
 """Chapter 2 as written (imports changed): the first Keras model (listings 2.1-2.7) and the same
 model rebuilt from scratch with tf.Variable, tf.GradientTape and an SGD optimizer (§2.5).
 
-The data is scikit-learn's digits in MNIST's layout (standin_datasets.mnist_like): 8x8 uint8 images,
-so the sizes the book spells out (60000, 10000, 28 * 28) become 1437, 360 and 8 * 8.
+The data is MNIST's offline stand-in (examples/book_data.py): scikit-learn's 8x8 digits centred
+in 28x28 uint8 images, so the book's 60000 and 10000 images become 1540 and 257. §2.5's
+NaiveDense, NaiveSequential and training loop are examples/ch2_model_from_scratch.py's own.
 """
 
 import numpy as np
 
+import book_data
+import ch2_model_from_scratch
 import tapeflow as tf
-from standin_datasets import mnist_like
+from ch2_model_from_scratch import NaiveDense, NaiveSequential, fit
 from tapeflow import keras
 from tapeflow.keras import layers, models, optimizers
 
@@ -16,9 +19,9 @@ from tapeflow.keras import layers, models, optimizers
 def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
     keras.utils.set_random_seed(0)
     # Listing 2.1 (mnist.load_data())
-    (train_images, train_labels), (test_images, test_labels) = mnist_like()
-    assert train_images.shape == (1437, 8, 8) and train_images.dtype == np.uint8
-    assert train_labels.dtype == np.uint8 and len(test_labels) == 360
+    (train_images, train_labels), (test_images, test_labels) = book_data.stand_in("mnist")
+    assert train_images.shape == (1540, 28, 28) and train_images.dtype == np.uint8
+    assert train_labels.dtype == np.uint8 and len(test_labels) == 257
 
     # Listing 2.2
     model = models.Sequential([
@@ -30,9 +33,9 @@ def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
                   loss='sparse_categorical_crossentropy',
                   metrics=['accuracy'])
     # Listing 2.4
-    train_images = train_images.reshape((1437, 8 * 8))
+    train_images = train_images.reshape((1540, 28 * 28))
     train_images = train_images.astype('float32') / 255
-    test_images = test_images.reshape((360, 8 * 8))
+    test_images = test_images.reshape((257, 28 * 28))
     test_images = test_images.astype('float32') / 255
     # Listing 2.5
     history = model.fit(train_images, train_labels, epochs=5, batch_size=128)
@@ -47,111 +50,29 @@ def test_listings_2_1_to_2_7_first_model_reaches_88_percent_on_digits():
     # Listing 2.7
     test_loss, test_acc = model.evaluate(test_images, test_labels)
     print('test_acc:', test_acc)
-    assert test_acc > 0.88  # 0.92-0.93 over seeds; MNIST: 0.978 with 469 steps an epoch, not 12
+    assert test_acc > 0.88  # 0.89-0.92 over seeds 0-3; MNIST: 0.978 with 469 steps an epoch, not 12
     assert test_loss < 0.6
 
 
 # -- §2.5: the same model from scratch --------------------------------------------------------
 
 
-class NaiveDense:
-
-    def __init__(self, input_size, output_size, activation):
-        self.activation = activation
-
-        w_shape = (input_size, output_size)
-        w_initial_value = tf.random.uniform(w_shape, minval=0, maxval=1e-1)
-        self.W = tf.Variable(w_initial_value)
-
-        b_shape = (output_size,)
-        b_initial_value = tf.zeros(b_shape)
-        self.b = tf.Variable(b_initial_value)
-
-    def __call__(self, inputs):
-        return self.activation(tf.matmul(inputs, self.W) + self.b)
-
-    @property
-    def weights(self):
-        return [self.W, self.b]
-
-
-class NaiveSequential:
-
-    def __init__(self, layers):
-        self.layers = layers
-
-    def __call__(self, inputs):
-        x = inputs
-        for layer in self.layers:
-            x = layer(x)
-        return x
-
-    @property
-    def weights(self):
-        weights = []
-        for layer in self.layers:
-            weights += layer.weights
-        return weights
-
-
-class BatchGenerator:
-
-    def __init__(self, images, labels, batch_size=128):
-        self.index = 0
-        self.images = images
-        self.labels = labels
-        self.batch_size = batch_size
-
-    def next(self):
-        images = self.images[self.index : self.index + self.batch_size]
-        labels = self.labels[self.index : self.index + self.batch_size]
-        self.index += self.batch_size
-        return images, labels
-
-
-def one_training_step(model, images_batch, labels_batch):
-    with tf.GradientTape() as tape:
-        predictions = model(images_batch)
-        per_sample_losses = tf.keras.losses.sparse_categorical_crossentropy(
-            labels_batch, predictions)
-        average_loss = tf.reduce_mean(per_sample_losses)
-    gradients = tape.gradient(average_loss, model.weights)
-    update_weights(gradients, model.weights)
-    return average_loss
-
-
-# The second update_weights of §2.5.2. The book's 1e-3 makes 4,680 MNIST steps in 10 epochs;
-# digits gives 11 steps an epoch, so the step is larger and the epochs more.
-optimizer = optimizers.SGD(learning_rate=5e-2)
-
-
-def update_weights(gradients, weights):
-    optimizer.apply_gradients(zip(gradients, weights))
-
-
-def fit(model, images, labels, epochs, batch_size=128):
-    for epoch_counter in range(epochs):
-        print('Epoch %d' % epoch_counter)
-        batch_generator = BatchGenerator(images, labels)
-        for batch_counter in range(len(images) // batch_size):
-            images_batch, labels_batch = batch_generator.next()
-            loss = one_training_step(model, images_batch, labels_batch)
-            if batch_counter % 100 == 0:
-                print('loss at batch %d: %.2f' % (batch_counter, loss))
-
-
-def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys):
+def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys, monkeypatch):
+    # The book's SGD at 1e-3 makes 4,680 MNIST steps in 10 epochs; the stand-in gives 12 steps
+    # an epoch, so the step is larger (update_weights reads the module's optimizer) and the
+    # epochs more.
+    monkeypatch.setattr(ch2_model_from_scratch, 'optimizer', optimizers.SGD(learning_rate=5e-2))
     keras.utils.set_random_seed(0)
     model = NaiveSequential([
-        NaiveDense(input_size=8 * 8, output_size=512, activation=tf.nn.relu),
+        NaiveDense(input_size=28 * 28, output_size=512, activation=tf.nn.relu),
         NaiveDense(input_size=512, output_size=10, activation=tf.nn.softmax)
     ])
     assert len(model.weights) == 4
 
-    (train_images, train_labels), (test_images, test_labels) = mnist_like()
-    train_images = train_images.reshape((1437, 8 * 8))
+    (train_images, train_labels), (test_images, test_labels) = book_data.stand_in("mnist")
+    train_images = train_images.reshape((1540, 28 * 28))
     train_images = train_images.astype('float32') / 255
-    test_images = test_images.reshape((360, 8 * 8))
+    test_images = test_images.reshape((257, 28 * 28))
     test_images = test_images.astype('float32') / 255
 
     fit(model, train_images, train_labels, epochs=30, batch_size=128)
@@ -161,11 +82,11 @@ def test_section_2_5_model_from_scratch_reaches_85_percent_on_digits(capsys):
     predicted_labels = np.argmax(predictions, axis=1)
     matches = predicted_labels == test_labels
     print('accuracy: %.2f' % matches.mean())  # the book's matches.average() is not NumPy (X2)
-    assert matches.mean() > 0.85  # 0.94 over seeds 0-5
+    assert matches.mean() > 0.85  # 0.93 over seeds 0-3
 
     printed = capsys.readouterr().out.splitlines()
     losses = [float(line.split(': ')[1]) for line in printed if line.startswith('loss at')]
-    assert printed[0] == 'Epoch 0' and len(losses) == 30  # one line per epoch: 11 batches
+    assert printed[0] == 'Epoch 0' and len(losses) == 30  # one line per epoch: 12 batches
     assert losses[-1] < 0.5 * losses[0]
 
 
@@ -174,14 +95,14 @@ def test_section_2_5_2_update_by_hand_equals_the_sgd_optimizer():
     # by hand and one SGD step from the same weights give the same weights.
     keras.utils.set_random_seed(1)
     learning_rate = 1e-3
-    images, labels = mnist_like()[0]
-    images_batch = images[:128].reshape((128, 8 * 8)).astype('float32') / 255
+    images, labels = book_data.stand_in("mnist")[0]
+    images_batch = images[:128].reshape((128, 28 * 28)).astype('float32') / 255
     labels_batch = labels[:128]
 
     def make_model():
         keras.utils.set_random_seed(1)
         return NaiveSequential([
-            NaiveDense(input_size=8 * 8, output_size=32, activation=tf.nn.relu),
+            NaiveDense(input_size=28 * 28, output_size=32, activation=tf.nn.relu),
             NaiveDense(input_size=32, output_size=10, activation=tf.nn.softmax)
         ])
 

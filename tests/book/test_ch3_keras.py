@@ -9,8 +9,8 @@ The tape-level code of chapter 3 (listings 3.1-3.21) is in tests/test_book_ch2_3
 import numpy as np
 import pytest
 
+import book_data
 import tapeflow as tf
-from standin_datasets import mnist_like
 from tapeflow import keras
 from tapeflow.keras import layers, models
 
@@ -81,9 +81,9 @@ def test_section_3_6_1_layers_infer_their_input_shapes():
 
 def test_section_3_6_1_sequential_of_simple_dense_trains_on_digits():
     keras.utils.set_random_seed(0)
-    (train_images, train_labels), (test_images, test_labels) = mnist_like()
-    train_images = train_images.reshape((1437, 8 * 8)).astype('float32') / 255
-    test_images = test_images.reshape((360, 8 * 8)).astype('float32') / 255
+    (train_images, train_labels), (test_images, test_labels) = book_data.stand_in("mnist")
+    train_images = train_images.reshape((1540, 28 * 28)).astype('float32') / 255
+    test_images = test_images.reshape((257, 28 * 28)).astype('float32') / 255
     model = keras.Sequential([
         SimpleDense(32, activation=tf.nn.relu),
         SimpleDense(64, activation=tf.nn.relu),
@@ -95,9 +95,9 @@ def test_section_3_6_1_sequential_of_simple_dense_trains_on_digits():
                   loss='sparse_categorical_crossentropy',
                   metrics=['accuracy'])
     model.fit(train_images, train_labels, epochs=10, batch_size=64, verbose=0)
-    assert [w.shape for w in model.weights][:2] == [(64, 32), (32,)]
+    assert [w.shape for w in model.weights][:2] == [(784, 32), (32,)]
     test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=0)
-    assert test_acc > 0.82  # 0.87-0.93 over seeds 0-4
+    assert test_acc > 0.82  # 0.89-0.91 over seeds 0-3
 
 
 # -- §3.5.4: the two classes of points; §3.6.3-§3.6.7: a linear classifier trained with fit --

@@ -1,6 +1,6 @@
 """Chapter 5 as written (imports changed): noise channels, shuffled labels, learning rates and
 capacity on MNIST (digits here), then reducing capacity, L2 weight regularisation and dropout
-on IMDB (breast_cancer "reviews" here, standin_datasets).
+on IMDB (breast-cancer "reviews" here, examples/book_data.py).
 
 Where the book reads curves ("one percentage point lower", "starts overfitting almost
 immediately") the tests assert the direction it describes, not its numbers. Epoch counts and
@@ -10,15 +10,16 @@ batch sizes are scaled to the small datasets; each test says how.
 import numpy as np
 import pytest
 
+import book_data
 import tapeflow as tf
-from standin_datasets import imdb_like, mnist_like
+from ch4_imdb import vectorize_sequences
 from tapeflow import keras
 from tapeflow.keras import layers, regularizers
 
 
 def _mnist_like_train_images():
-    (train_images, train_labels), _ = mnist_like()
-    train_images = train_images.reshape((1437, 8 * 8))
+    (train_images, train_labels), _ = book_data.stand_in("mnist")
+    train_images = train_images.reshape((1540, 28 * 28))
     train_images = train_images.astype('float32') / 255
     return train_images, train_labels
 
@@ -61,7 +62,7 @@ def test_listings_5_1_to_5_3_noise_channels_lower_validation_accuracy():
     epochs = range(1, 11)
     assert len(epochs) == len(val_acc_noise) == len(val_acc_zeros)
     # "the validation accuracy of the model trained with noise channels ends up lower"
-    # (digits: 0.91-0.92 against 0.93-0.94 at best over seeds)
+    # (digits: 0.92-0.93 against 0.93-0.95 at best over seeds 0-3)
     assert max(val_acc_noise) < max(val_acc_zeros)
     assert max(val_acc_zeros) > 0.9
 
@@ -84,7 +85,7 @@ def test_listing_5_4_shuffled_labels_are_fit_but_not_generalised():
                         validation_split=0.2)
     # The training loss goes down (the model memorises); validation stays at chance (1/10).
     assert history.history['loss'][-1] < history.history['loss'][0] - 0.1
-    assert history.history['accuracy'][-1] > 0.16  # 0.23-0.25 over seeds 0-4
+    assert history.history['accuracy'][-1] > 0.16  # 0.22-0.23 over seeds 0-3
     assert max(history.history['val_accuracy'][5:]) < 0.17
 
 
@@ -155,23 +156,16 @@ def test_section_5_3_3_more_capacity_fits_faster():
     assert large['val_loss'][-1] < 0.5 * small['val_loss'][-1]
 
 
-# -- §5.4.4 on IMDB (breast_cancer reviews) -----------------------------------------------------
-
-
-def vectorize_sequences(sequences, dimension=10000):
-    results = np.zeros((len(sequences), dimension))
-    for i, sequence in enumerate(sequences):
-        results[i, sequence] = 1.
-    return results
+# -- §5.4.4 on IMDB (breast-cancer reviews) -----------------------------------------------------
 
 
 @pytest.fixture(scope='module')
 def imdb_histories():
     """Listings 5.10-5.13 and 5.16: the five IMDB models of §5.4.4, each trained on 60 % of
-    the reviews (12 epochs of batches of 32 of 240 here; 20 of 512 of 15,000 in the book)."""
+    the reviews (12 epochs of batches of 32 of 273 here; 20 of 512 of 15,000 in the book)."""
     keras.utils.set_random_seed(0)
     # Listing 5.10
-    (train_data, train_labels), _ = imdb_like()
+    (train_data, train_labels), _ = book_data.stand_in("imdb")
     train_data = vectorize_sequences(train_data, dimension=304)  # the stand-in's vocabulary
 
     model = keras.Sequential([
@@ -257,7 +251,7 @@ def test_listings_5_10_to_5_12_capacity_orders_the_training_loss(imdb_histories)
     original = imdb_histories['original']
     smaller = imdb_histories['smaller']
     larger = imdb_histories['larger']
-    assert max(original['val_accuracy']) > 0.93  # 0.97-0.99 over seeds 0-4
+    assert max(original['val_accuracy']) > 0.93  # 0.95-0.96 over seeds 0-3
     # More capacity, lower training loss: the larger model gets "training loss near zero".
     assert larger['loss'][-1] < 1e-3
     assert larger['loss'][-1] < original['loss'][-1] < smaller['loss'][-1]
@@ -278,7 +272,7 @@ def test_listing_5_13_l2_penalty_is_in_the_loss_and_shrinks_the_weights(imdb_his
     np.testing.assert_allclose([float(loss) for loss in model.losses], penalties, rtol=1e-5)
 
     # evaluate's loss is the cross-entropy plus the penalty, as in TensorFlow (X13).
-    x, y = imdb_histories['train_data'][240:], imdb_histories['train_labels'][240:]
+    x, y = imdb_histories['train_data'][273:], imdb_histories['train_labels'][273:]
     predictions = np.clip(model.predict(x, verbose=0)[:, 0].astype('float64'), 1e-7, 1 - 1e-7)
     crossentropy = -np.mean(y * np.log(predictions) + (1 - y) * np.log(1 - predictions))
     loss, _ = model.evaluate(x, y, verbose=0)
@@ -300,7 +294,7 @@ def test_listing_5_14_other_weight_regularizers():
 
 def test_listing_5_16_dropout_is_active_in_fit_only(imdb_histories):
     dropout = imdb_histories['dropout']
-    assert max(dropout['val_accuracy']) > 0.8  # 0.87-0.96 over seeds 0-11; majority: 0.63
+    assert max(dropout['val_accuracy']) > 0.8  # 0.93-0.94 over seeds 0-3; majority: 0.63
     # Dropped units keep the training loss up while the validation loss still improves.
     assert dropout['loss'][-1] > 3 * imdb_histories['original']['loss'][-1]
     assert dropout['val_loss'][-1] == min(dropout['val_loss'])

@@ -1,9 +1,11 @@
 """Chapter 7 as written (imports changed): the three ways to build models (§7.2), the built-in
 loops with a custom metric and callbacks (§7.3), and custom training loops (§7.4).
 
-MNIST is digits here (standin_datasets.mnist_like): 8 * 8 inputs where the book has 28 * 28, and 300
+MNIST is digits here (book_data.stand_in('mnist'): 8x8 scans in a 28x28 frame), and 300
 validation images where it has 10,000. The ticket classifier of §7.2.2 keeps the book's
-vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280.
+vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280. §7.3's model, metric
+and callback (get_mnist_model, RootMeanSquaredError, LossHistory) are
+examples/ch7_metrics_callbacks.py's own.
 """
 
 import re
@@ -11,8 +13,9 @@ import re
 import numpy as np
 import pytest
 
+import book_data
 import tapeflow as tf
-from standin_datasets import mnist_like
+from ch7_metrics_callbacks import LossHistory, RootMeanSquaredError, get_mnist_model
 from tapeflow import keras
 from tapeflow.keras import layers
 
@@ -345,47 +348,13 @@ def test_section_7_2_4_a_functional_model_inside_a_subclassed_one():
 # -- §7.3 Built-in training loops: custom metric and callbacks ---------------------------------
 
 
-def get_mnist_model():
-    inputs = keras.Input(shape=(8 * 8,))
-    features = layers.Dense(512, activation='relu')(inputs)
-    features = layers.Dropout(0.5)(features)
-    outputs = layers.Dense(10, activation='softmax')(features)
-    model = keras.Model(inputs, outputs)
-    return model
-
-
 def _mnist_like_splits():
-    (images, labels), (test_images, test_labels) = mnist_like()
-    images = images.reshape((1437, 8 * 8)).astype('float32') / 255
-    test_images = test_images.reshape((360, 8 * 8)).astype('float32') / 255
+    (images, labels), (test_images, test_labels) = book_data.stand_in("mnist")
+    images = images.reshape((1540, 28 * 28)).astype('float32') / 255
+    test_images = test_images.reshape((257, 28 * 28)).astype('float32') / 255
     train_images, val_images = images[300:], images[:300]
     train_labels, val_labels = labels[300:], labels[:300]
     return train_images, train_labels, val_images, val_labels, test_images, test_labels
-
-
-class RootMeanSquaredError(keras.metrics.Metric):
-
-    def __init__(self, name='rmse', **kwargs):
-        super(RootMeanSquaredError, self).__init__(name=name, **kwargs)
-        self.mse_sum = self.add_weight(
-            name='mse_sum', initializer='zeros')
-        self.total_samples = self.add_weight(
-            name='total_samples', initializer='zeros', dtype='int32')
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = tf.one_hot(y_true, depth=tf.shape(y_pred)[1])
-        mse = tf.reduce_sum(tf.square(y_true - y_pred))
-        self.mse_sum.assign_add(mse)
-        num_samples = tf.shape(y_pred)[0]
-        self.total_samples.assign_add(num_samples)
-
-    # The book prints result() and reset_states() outside the class (X19).
-    def result(self):
-        return tf.sqrt(self.mse_sum / tf.cast(self.total_samples, tf.float32))
-
-    def reset_states(self):
-        self.mse_sum.assign(0.)
-        self.total_samples.assign(0)
 
 
 def test_section_7_3_fit_evaluate_predict_and_a_custom_metric():
@@ -487,11 +456,6 @@ def test_section_7_3_2_early_stopping_stops_after_one_epoch_without_improvement(
     assert callbacks_list[0].stopped_epoch == (0 if last_improved else len(accuracy) - 1)
 
 
-class LossHistory(keras.callbacks.Callback):
-
-    def on_train_begin(self, logs):
-        self.per_batch_losses = []
-
     def on_batch_end(self, batch, logs):
         self.per_batch_losses.append(logs.get("loss"))
 
@@ -530,7 +494,7 @@ def test_section_7_3_3_loss_history_sees_the_running_loss_of_each_batch():
     keras.utils.set_random_seed(0)
     callback = RecordingLossHistory()
     history = _fit_with(callback, epochs=2)
-    assert [len(losses) for losses in callback.epochs] == [36, 36]  # ceil(1137 / 32)
+    assert [len(losses) for losses in callback.epochs] == [39, 39]  # ceil(1240 / 32)
     # logs["loss"] is the mean over the epoch so far, so the last one is the epoch's loss.
     assert [losses[-1] for losses in callback.epochs] == pytest.approx(history.history['loss'])
     assert all(isinstance(loss, float) for loss in callback.epochs[0])
@@ -610,7 +574,7 @@ def test_sections_7_4_3_and_7_4_4_a_complete_training_and_evaluation_loop(capsys
             print('...%s: %.4f' % (key, value))
     assert list(logs) == ['sparse_categorical_accuracy', 'loss']
     assert float(logs['sparse_categorical_accuracy']) > 0.8
-    assert float(loss_tracking_metric.count) == 36  # reset at each epoch: ceil(1137 / 32)
+    assert float(loss_tracking_metric.count) == 39  # reset at each epoch: ceil(1240 / 32)
 
     def test_step(inputs, targets):
         predictions = model(inputs, training=False)
@@ -709,7 +673,7 @@ def test_section_7_4_5_fit_with_a_custom_train_step():
             # `reset_states()` yourself at the time of your choosing.
             return [loss_tracker]
 
-    inputs = keras.Input(shape=(8 * 8,))
+    inputs = keras.Input(shape=(28 * 28,))
     features = layers.Dense(512, activation='relu')(inputs)
     features = layers.Dropout(0.5)(features)
     outputs = layers.Dense(10, activation='softmax')(features)
@@ -719,8 +683,8 @@ def test_section_7_4_5_fit_with_a_custom_train_step():
     history = model.fit(train_images, train_labels, epochs=3)
     loss = history.history['loss']
     assert list(history.history) == ['loss'] and loss[-1] < 0.5 * loss[0]
-    assert float(loss_tracker.count) == 36  # reset by fit at each epoch: ceil(1137 / 32)
-    assert optimizer.iterations.numpy() == 3 * 36  # the global optimizer did the updates
+    assert float(loss_tracker.count) == 39  # reset by fit at each epoch: ceil(1240 / 32)
+    assert optimizer.iterations.numpy() == 3 * 39  # the global optimizer did the updates
     val_predictions = model.predict(val_images, verbose=0)
     assert np.mean(val_predictions.argmax(axis=1) == val_labels) > 0.85
 
@@ -736,7 +700,7 @@ def test_section_7_4_5_fit_with_a_custom_train_step():
             self.compiled_metrics.update_state(targets, predictions)
             return {m.name: m.result() for m in self.metrics}
 
-    inputs = keras.Input(shape=(8 * 8,))
+    inputs = keras.Input(shape=(28 * 28,))
     features = layers.Dense(512, activation='relu')(inputs)
     features = layers.Dropout(0.5)(features)
     outputs = layers.Dense(10, activation='softmax')(features)

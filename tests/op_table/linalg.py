@@ -1,11 +1,13 @@
 """Op-table rows for matmul and tensordot: 2-D and batched products with NumPy broadcasting,
 every transposition, sizes that leave partial register tiles (1, 7, 33, 65, 129), K = 0 and
-other zero-size dimensions, integer dtypes through the reference kernel."""
+other zero-size dimensions, integer dtypes through the reference kernel. Then the fused dense
+op, activation(x @ kernel + bias), for each activation, with and without a bias."""
 
 import numpy as np
 
 import tapeflow as tf
 from op_table import OpCase
+from tapeflow.ops.nn import _dense
 
 ALL_DTYPES = ("float32", "float64", "int32", "int64")
 # Sums of up to ~1000 products: float32 carries about sqrt(K) rounding errors per element.
@@ -108,4 +110,50 @@ def _tensordot_rows():
     ]
 
 
-CASES = _matmul_rows() + _tensordot_rows()
+NUMPY_ACTIVATIONS = {
+    "linear": lambda z: z,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "tanh": np.tanh,
+}
+# (x, kernel, bias) shapes; the gradient checks take the first four (all small): rank 2,
+# rank 3 (leading axes flatten into M), K = 0 (activation(bias)) and one row.
+DENSE_SHAPES = (
+    ((2, 3), (3, 4), (4,)),
+    ((2, 3, 5), (5, 4), (4,)),
+    ((3, 0), (0, 2), (2,)),
+    ((1, 1), (1, 1), (1,)),
+    ((0, 5), (5, 3), (3,)),
+    ((7, 17), (17, 15), (15,)),
+    ((13, 33), (33, 65), (65,)),
+    ((2, 2, 6, 16), (16, 16), (16,)),
+)
+
+
+def _dense_rows():
+    rows = []
+    for activation, np_activation in NUMPY_ACTIVATIONS.items():
+        rows.append(
+            OpCase(
+                f"dense[activation={activation}]",
+                lambda x, kernel, bias, a=activation: _dense(x, kernel, bias, a),
+                lambda x, kernel, bias, f=np_activation: f(x @ kernel + bias),
+                DENSE_SHAPES,
+                rtol=RTOL,
+                atol=ATOL,
+            )
+        )
+        rows.append(
+            OpCase(
+                f"dense[activation={activation},bias=None]",
+                lambda x, kernel, a=activation: _dense(x, kernel, None, a),
+                lambda x, kernel, f=np_activation: f(x @ kernel),
+                tuple(shapes[:2] for shapes in DENSE_SHAPES),
+                rtol=RTOL,
+                atol=ATOL,
+            )
+        )
+    return rows
+
+
+CASES = _matmul_rows() + _tensordot_rows() + _dense_rows()

@@ -1,53 +1,27 @@
+// The loops live in isa/crossentropy.cpp, one copy per ISA; this picks the one to run.
 #include "kernels/cpu/crossentropy.h"
 
-#include <algorithm>
-#include <cmath>
+#include "kernels/cpu/cpu_features.h"
 
 namespace tapeflow::cpu {
+
+TF_DECLARE_ISA_KERNEL(void, sparse_softmax_cross_entropy_kernel,
+                      (const Tensor& logits, const Tensor& labels, const Tensor& losses,
+                       const Tensor& probs))
+TF_DECLARE_ISA_KERNEL(void, sparse_softmax_cross_entropy_backward_kernel,
+                      (const Tensor& probs, const Tensor& labels, const Tensor& grad,
+                       const Tensor& out))
+
 namespace {
 
-template <class T, class L>
-int64_t forward(const T* logits, const L* labels, T* losses, T* probs, int64_t rows,
-                int64_t classes) {
+// The first row whose label lies outside [0, classes), or -1.
+int64_t first_bad_label(const Tensor& labels, int64_t rows, int64_t classes) {
+  const bool wide = labels.dtype() == DType::Int64;
   for (int64_t r = 0; r < rows; ++r) {
-    const int64_t label = int64_t(labels[r]);
+    const int64_t label = wide ? labels.data<int64_t>()[r] : labels.data<int32_t>()[r];
     if (label < 0 || label >= classes) return r;
-    const T* z = logits + r * classes;
-    T* p = probs + r * classes;
-    const T top = *std::max_element(z, z + classes);
-    T total = 0;
-    for (int64_t j = 0; j < classes; ++j) total += (p[j] = std::exp(z[j] - top));
-    // NOTE: a row of -inf logits gives top = -inf and NaNs, as the composite does.
-    const T log_total = std::log(total);
-    losses[r] = log_total - (z[label] - top);
-    const T scale = T(1) / total;
-    for (int64_t j = 0; j < classes; ++j) p[j] *= scale;
   }
   return -1;
-}
-
-template <class T, class L>
-void backward(const T* probs, const L* labels, const T* grad, T* out, int64_t rows,
-              int64_t classes) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T g = grad[r];
-    const T* p = probs + r * classes;
-    T* o = out + r * classes;
-    for (int64_t j = 0; j < classes; ++j) o[j] = g * p[j];
-    o[int64_t(labels[r])] -= g;
-  }
-}
-
-// Calls fn(T{}, L{}) for the (value, label) dtype pair.
-template <class Fn>
-void for_types(DType value, DType label, Fn&& fn) {
-  const bool wide = label == DType::Int64;
-  if (value == DType::Float64) {
-    if (wide) return fn(double{}, int64_t{});
-    return fn(double{}, int32_t{});
-  }
-  if (wide) return fn(float{}, int64_t{});
-  fn(float{}, int32_t{});
 }
 
 }  // namespace
@@ -55,24 +29,15 @@ void for_types(DType value, DType label, Fn&& fn) {
 int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
                                      const Tensor& losses, const Tensor& probs) {
   const int64_t classes = logits.dim(logits.rank() - 1), rows = losses.numel();
-  int64_t bad = -1;
-  for_types(logits.dtype(), labels.dtype(), [&](auto t, auto l) {
-    using T = decltype(t);
-    using L = decltype(l);
-    bad = forward<T, L>(logits.data<T>(), labels.data<L>(), losses.data<T>(), probs.data<T>(), rows,
-                        classes);
-  });
+  const int64_t bad = first_bad_label(labels, rows, classes);
+  if (bad < 0)
+    TF_CALL_ISA_KERNEL(sparse_softmax_cross_entropy_kernel, logits, labels, losses, probs);
   return bad;
 }
 
 void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Tensor& labels,
                                            const Tensor& grad, const Tensor& out) {
-  const int64_t classes = probs.dim(probs.rank() - 1), rows = grad.numel();
-  for_types(probs.dtype(), labels.dtype(), [&](auto t, auto l) {
-    using T = decltype(t);
-    using L = decltype(l);
-    backward<T, L>(probs.data<T>(), labels.data<L>(), grad.data<T>(), out.data<T>(), rows, classes);
-  });
+  TF_CALL_ISA_KERNEL(sparse_softmax_cross_entropy_backward_kernel, probs, labels, grad, out);
 }
 
 }  // namespace tapeflow::cpu

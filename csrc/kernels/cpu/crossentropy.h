@@ -8,7 +8,7 @@ namespace tapeflow::cpu {
 
 // logits (rows, C), labels (rows) int32/int64, losses (rows), probs (rows, C), all contiguous:
 // losses[r] = logsumexp(logits[r]) - logits[r, labels[r]], probs[r] = softmax(logits[r]).
-// Returns the first row whose label lies outside [0, C) (nothing written past it), or -1.
+// Returns the first row whose label lies outside [0, C) (then nothing is written), or -1.
 int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
                                      const Tensor& losses, const Tensor& probs);
 

@@ -9,13 +9,15 @@
 //   gemm_reference  an obviously correct triple loop, kept for tests and integer dtypes.
 //
 // A fused epilogue (the dense layer: activation(a @ b + bias)) is applied to each output tile
-// in the write-back of its last K slab, while the tile is still in L1.
+// in the write-back of its last K slab, while the tile is still in L1 (vectorised maths).
 //
 // Results never depend on the thread count: threads split M (or N) blocks, never K.
 #pragma once
 #include <cstdint>
+#include <optional>
 
 #include "core/tensor.h"
+#include "kernels/cpu/elementwise.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::cpu {
@@ -53,27 +55,25 @@ struct GemmProblem {
 };
 
 // The epilogue on a rows x cols block of c (row stride ldc) whose first column is column
-// `col` of the product. The maths is scalar_ops.h's (relu keeps NaN, sigmoid never overflows).
+// `col` of the product: the vectorised bias_activate_rows of kernels/cpu/elementwise.h, out of
+// line, so this header holds no loop that an ISA-specific file could compile for its ISA.
 template <typename T>
 void apply_epilogue(const GemmProblem<T>& p, T* c, int64_t rows, int64_t cols, int64_t col) {
-  for (int64_t i = 0; i < rows; ++i) {
-    T* row = c + i * p.ldc;
-    if (p.bias != nullptr)
-      for (int64_t j = 0; j < cols; ++j) row[j] += p.bias[col + j];
-    switch (p.activation) {
-      case GemmActivation::Relu:
-        for (int64_t j = 0; j < cols; ++j) row[j] = scalar::Relu{}(row[j]);
-        break;
-      case GemmActivation::Sigmoid:
-        for (int64_t j = 0; j < cols; ++j) row[j] = scalar::Sigmoid{}(row[j]);
-        break;
-      case GemmActivation::Tanh:
-        for (int64_t j = 0; j < cols; ++j) row[j] = scalar::Tanh{}(row[j]);
-        break;
-      case GemmActivation::None:
-        break;
-    }
+  std::optional<UnaryOp> activation;
+  switch (p.activation) {
+    case GemmActivation::Relu:
+      activation = UnaryOp::Relu;
+      break;
+    case GemmActivation::Sigmoid:
+      activation = UnaryOp::Sigmoid;
+      break;
+    case GemmActivation::Tanh:
+      activation = UnaryOp::Tanh;
+      break;
+    case GemmActivation::None:
+      break;
   }
+  bias_activate_rows(c, rows, cols, p.ldc, p.bias == nullptr ? nullptr : p.bias + col, activation);
 }
 
 }  // namespace tapeflow::cpu

@@ -1,15 +1,14 @@
 // Reductions: laying the problem out for the ISA loops (isa/reduce.cpp), and the reference.
 #include "kernels/cpu/reduce.h"
 
-#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
 
 #include "kernels/cpu/cpu_features.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/reduce_plan.h"
 
 namespace tapeflow::cpu {
 
@@ -23,47 +22,28 @@ TF_DECLARE_ISA_KERNEL(void, softmax_kernel,
 
 namespace {
 
-// Appends (size, stride) to (shape, strides), merging it into the last dimension when the two
-// walk memory as one (row-major order preserved); size-1 dimensions vanish.
-void push_merged(Dims& shape, Dims& strides, int64_t size, int64_t stride) {
-  if (size == 1) return;
-  if (!shape.empty() && strides.back() == stride * size) {
-    shape[shape.size() - 1] *= size;
-    strides[strides.size() - 1] = stride;
-    return;
-  }
-  shape.push_back(size);
-  strides.push_back(stride);
-}
-
+// The shared layout (kernels/reduce_plan.h) in bytes, the innermost reduced dimension apart.
 ReduceGeometry plan(const Tensor& in, int reduced_rank) {
   ReduceGeometry g;
   g.base = static_cast<const char*>(in.raw_data());
   g.itemsize = int64_t(in.itemsize());
-  const int kept_rank = in.rank() - reduced_rank;
-  for (int d = 0; d < kept_rank; ++d) {
-    push_merged(g.kept_shape, g.kept_strides, in.dim(d), in.strides()[d] * g.itemsize);
-    g.outputs *= in.dim(d);
+  Dims byte_strides = in.strides();
+  for (int d = 0; d < in.rank(); ++d) byte_strides[d] *= g.itemsize;
+  const ReduceLayout l = plan_reduce_layout(in.shape(), byte_strides, reduced_rank);
+  for (int d = 0; d < l.kept_ndim; ++d) {
+    g.kept_shape.push_back(l.kept_sizes[d]);
+    g.kept_strides.push_back(l.kept_strides[d]);
   }
-  // Reduced dimensions in order of falling |stride|, so the innermost walks memory fastest.
-  int order[kMaxRank];
-  for (int i = 0; i < reduced_rank; ++i) order[i] = kept_rank + i;
-  std::stable_sort(order, order + reduced_rank, [&](int a, int b) {
-    return std::llabs(in.strides()[a]) > std::llabs(in.strides()[b]);
-  });
-  Dims shape, strides;
-  for (int i = 0; i < reduced_rank; ++i) {
-    push_merged(shape, strides, in.dim(order[i]), in.strides()[order[i]] * g.itemsize);
-    g.per_output *= in.dim(order[i]);
+  for (int d = 0; d + 1 < l.red_ndim; ++d) {
+    g.red_outer_shape.push_back(l.red_sizes[d]);
+    g.red_outer_strides.push_back(l.red_strides[d]);
   }
-  if (!shape.empty()) {
-    g.red_inner_size = shape.back();
-    g.red_inner_stride = strides.back();
-    shape.resize(shape.size() - 1);
-    strides.resize(strides.size() - 1);
+  if (l.red_ndim > 0) {
+    g.red_inner_size = l.red_sizes[l.red_ndim - 1];
+    g.red_inner_stride = l.red_strides[l.red_ndim - 1];
   }
-  g.red_outer_shape = shape;
-  g.red_outer_strides = strides;
+  g.outputs = l.outputs;
+  g.per_output = l.per_output;
   const bool inner_contiguous = g.red_inner_stride == g.itemsize;
   g.columns = !inner_contiguous && !g.kept_shape.empty() && g.kept_strides.back() == g.itemsize;
   return g;

@@ -19,6 +19,7 @@
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/loops.cuh"
 #include "kernels/cuda/reduce.h"
+#include "kernels/reduce_plan.h"
 
 namespace tapeflow::cuda {
 namespace {
@@ -26,14 +27,9 @@ namespace {
 constexpr int64_t kTargetThreads = int64_t(1) << 17;  // enough to fill an H100 several times
 constexpr int64_t kMinPerThread = 16;                 // elements per thread before chunking
 
-// A reduction laid out for the kernels, strides in elements. Kept dimensions stay in output
-// order; reduced ones are ordered by falling |stride|, so the innermost walks memory fastest.
-struct ReducePlan {
-  int kept_ndim = 0, red_ndim = 0;
-  int64_t kept_sizes[kMaxRank], kept_strides[kMaxRank];
-  int64_t red_sizes[kMaxRank], red_strides[kMaxRank];
-  int64_t outputs = 1, per_output = 1;
-
+// A reduction laid out for the kernels (kernels/reduce_plan.h), strides in elements, with the
+// offsets of an output's first element and of its r-th reduced element.
+struct ReducePlan : ReduceLayout {
   __device__ __forceinline__ int64_t kept_offset(int64_t o) const {
     int64_t offset = 0;
     for (int d = kept_ndim - 1; d >= 0; --d) {
@@ -55,35 +51,9 @@ struct ReducePlan {
   }
 };
 
-// Appends (size, stride), merging it into the last dimension when the two walk memory as one.
-void push_merged(int64_t* sizes, int64_t* strides, int& ndim, int64_t size, int64_t stride) {
-  if (size == 1) return;
-  if (ndim > 0 && strides[ndim - 1] == stride * size) {
-    sizes[ndim - 1] *= size;
-    strides[ndim - 1] = stride;
-    return;
-  }
-  sizes[ndim] = size;
-  strides[ndim] = stride;
-  ++ndim;
-}
-
 ReducePlan plan_reduction(const Tensor& in, int reduced_rank) {
   ReducePlan p;
-  const int kept_rank = in.rank() - reduced_rank;
-  for (int d = 0; d < kept_rank; ++d) {
-    push_merged(p.kept_sizes, p.kept_strides, p.kept_ndim, in.dim(d), in.strides()[d]);
-    p.outputs *= in.dim(d);
-  }
-  int order[kMaxRank];
-  for (int i = 0; i < reduced_rank; ++i) order[i] = kept_rank + i;
-  std::stable_sort(order, order + reduced_rank, [&](int a, int b) {
-    return std::llabs(in.strides()[a]) > std::llabs(in.strides()[b]);
-  });
-  for (int i = 0; i < reduced_rank; ++i) {
-    push_merged(p.red_sizes, p.red_strides, p.red_ndim, in.dim(order[i]), in.strides()[order[i]]);
-    p.per_output *= in.dim(order[i]);
-  }
+  static_cast<ReduceLayout&>(p) = plan_reduce_layout(in.shape(), in.strides(), reduced_rank);
   return p;
 }
 

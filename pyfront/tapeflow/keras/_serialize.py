@@ -1,4 +1,4 @@
-"""Keras 3's serialized form of an object, shared by the `serialize`/`deserialize` pair of each
+"""Keras 3's serialized form of an object, shared by the `serialize`/`deserialize`/`get` of each
 module (activations, initializers, regularizers, losses, metrics, optimizers):
 
     {"module": "keras.optimizers", "class_name": "Adam", "config": {...}, "registered_name": None}
@@ -63,6 +63,24 @@ def deserialize(config, builtins: dict, custom_objects=None, kind: str = "object
             "keras class or pass it in `custom_objects`"
         )
     return cls.from_config(keras_compat.drop_keras_only_arguments(cls, dict(inner or {})))
+
+
+def get(identifier, builtins: dict, deserialize, kind: str, instantiate: bool = True):
+    """The object a module's `get(identifier)` names: a config dict goes through that module's
+    `deserialize`, a string is looked up in `builtins`, anything else is taken as is; a class
+    is then instantiated with its defaults (when `instantiate`) and a callable returned. None
+    gives None; anything else raises "Could not interpret <kind> identifier"."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = builtins.get(identifier)
+    else:
+        obj = identifier
+    if callable(obj):
+        return obj() if instantiate and inspect.isclass(obj) else obj
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
 
 
 def _builtin_name(fn, builtins: dict):

@@ -212,15 +212,11 @@ def get(identifier):
     """The activation function named or described by `identifier`; None gives `linear`."""
     if identifier is None:
         return linear
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _BUILTINS.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj
-    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
+    from tapeflow.keras import _serialize
+
+    return _serialize.get(
+        identifier, _BUILTINS, deserialize, "activation function", instantiate=False
+    )
 
 
 __all__ = sorted(_BUILTINS) + ["serialize", "deserialize", "get"]

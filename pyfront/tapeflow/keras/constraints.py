@@ -9,8 +9,6 @@ A constraint is called as ``constraint(w) -> projected w``. Norms are taken alon
 
 from __future__ import annotations
 
-import inspect
-
 import tapeflow as tf
 from tapeflow.keras import _serialize, backend
 
@@ -120,17 +118,7 @@ def deserialize(config, custom_objects=None):
 def get(identifier):
     """A constraint from a name ("non_neg", "MaxNorm"), a config dict or a callable; None gives
     None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _BUILTINS.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return _serialize.get(identifier, _BUILTINS, deserialize, "constraint")
 
 
 __all__ = [

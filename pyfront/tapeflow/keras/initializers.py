@@ -10,7 +10,6 @@ each call gives new values); an integer seed gives the same values on every call
 
 from __future__ import annotations
 
-import inspect
 import math
 
 import numpy as np
@@ -358,17 +357,7 @@ def deserialize(config, custom_objects=None):
 def get(identifier):
     """An initializer from a name ("glorot_uniform", "GlorotUniform"), a config dict, a class or
     a callable; None gives None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _BUILTINS.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return _serialize.get(identifier, _BUILTINS, deserialize, "initializer")
 
 
 __all__ = [cls.__name__ for cls in _CLASSES] + [

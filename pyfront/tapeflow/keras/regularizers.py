@@ -7,7 +7,6 @@ There is no 1/2 factor in L2 (as in Keras). `regularizer(weights)` returns a sca
 
 from __future__ import annotations
 
-import inspect
 import math
 
 import tapeflow as tf
@@ -112,17 +111,7 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A regularizer from a name ("l2" gives L2(0.01)), a config dict or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _BUILTINS.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return _serialize.get(identifier, _BUILTINS, deserialize, "regularizer")
 
 
 __all__ = [

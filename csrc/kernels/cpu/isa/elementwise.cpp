@@ -4,6 +4,7 @@
 // the transcendental functions of floats, which use the vector versions in isa/vecmath.h.
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "kernels/cpu/isa/vecmath.h"
 #include "kernels/cpu/loops.h"
@@ -126,7 +127,48 @@ constexpr bool unary_accepts() {
   else return true;
 }
 
+template <class T>
+void bias_activate_typed(T* c, int64_t rows, int64_t cols, int64_t ld, const T* bias,
+                         std::optional<UnaryOp> activation) {
+  const auto activate = [&](auto functor, T* row) {
+    using Op = decltype(functor);
+    if constexpr (has_vector_form<Op, T>())
+      vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, row, row, cols);
+    else
+      for (int64_t j = 0; j < cols; ++j) row[j] = functor(row[j]);
+  };
+  for (int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * ld;
+    if (bias != nullptr)
+      for (int64_t j = 0; j < cols; ++j) row[j] += bias[j];
+    if (!activation) continue;
+    switch (*activation) {
+      case UnaryOp::Relu:
+        activate(scalar::Relu{}, row);
+        break;
+      case UnaryOp::Sigmoid:
+        activate(scalar::Sigmoid{}, row);
+        break;
+      case UnaryOp::Tanh:
+        activate(scalar::Tanh{}, row);
+        break;
+      default:
+        throw InvalidArgumentError(
+            str_cat("dense epilogue: unsupported activation ", op_name(*activation)));
+    }
+  }
+}
+
 }  // namespace
+
+void bias_activate_kernel(float* c, int64_t rows, int64_t cols, int64_t ld, const float* bias,
+                          std::optional<UnaryOp> activation) {
+  bias_activate_typed(c, rows, cols, ld, bias, activation);
+}
+void bias_activate_kernel(double* c, int64_t rows, int64_t cols, int64_t ld, const double* bias,
+                          std::optional<UnaryOp> activation) {
+  bias_activate_typed(c, rows, cols, ld, bias, activation);
+}
 
 void binary_kernel(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   StridedLoop<3> loop(out.shape(), {&out, &a, &b});
@@ -140,8 +182,8 @@ void binary_kernel(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& 
           binary_run<R, T>(p, s, n, functor);
         });
       } else {
-        throw InvalidArgumentError(str_cat(op_name(op), ": unsupported dtype ",
-                                           dtype_name(a.dtype())));
+        throw InvalidArgumentError(
+            str_cat(op_name(op), ": unsupported dtype ", dtype_name(a.dtype())));
       }
     });
   });
@@ -159,8 +201,8 @@ void unary_kernel(UnaryOp op, const Tensor& a, const Tensor& out) {
           unary_run<R, T>(p, s, n, functor);
         });
       } else {
-        throw InvalidArgumentError(str_cat(op_name(op), ": unsupported dtype ",
-                                           dtype_name(a.dtype())));
+        throw InvalidArgumentError(
+            str_cat(op_name(op), ": unsupported dtype ", dtype_name(a.dtype())));
       }
     });
   });
@@ -194,8 +236,10 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
           }
         }
         unary_run<R, T>(p, s, n, [](T v) {
-          if constexpr (std::is_same_v<R, bool>) return v != T(0);
-          else return R(v);
+          if constexpr (std::is_same_v<R, bool>)
+            return v != T(0);
+          else
+            return R(v);
         });
       });
     });

@@ -22,7 +22,7 @@ constexpr int kLanes = 16;           // independent accumulators of a contiguous
 constexpr int64_t kLaneBlock = 512;  // elements folded from lanes into the accumulator at once
 constexpr int64_t kChunk = 4096;     // most outputs accumulated together by the column loop
 constexpr int64_t kSubRows = 32;     // rows summed in float before folding into double
-constexpr int64_t kBlock = 32768;    // elements per block when one reduction is shared out
+constexpr int64_t kBlock = 1 << 18;  // elements per block when one reduction is shared out
 constexpr int64_t kFewUnits = 32;    // fewer units than this: share out single reductions
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -44,6 +44,8 @@ using LaneType = typename std::conditional_t<
 template <ReduceOp kOp, class T>
 struct Reducer {
   static constexpr bool kSum = kOp == ReduceOp::Sum || kOp == ReduceOp::Mean;
+  static constexpr bool kMax = kOp == ReduceOp::Max;
+  static constexpr bool kExtreme = kMax || kOp == ReduceOp::Min;
   using Lane = LaneType<T, kSum || kOp == ReduceOp::Prod>;
   using Acc = std::conditional_t<kSum && std::is_same_v<T, float>, double, Lane>;
   // Which (op, dtype) pairs exist: the op layer rejects the others before calling in.
@@ -89,11 +91,54 @@ struct Reducer {
   }
 };
 
+// Max or min of n contiguous floats or doubles, folded into acc: four independent vector
+// accumulators (the compiler will not vectorise a NaN-keeping select), with a per-block check
+// for NaN, which wins at once (as Reducer::combine: the first NaN of x, bits and all).
+template <class R, class T>
+T extreme_contiguous(const T* x, int64_t n, T acc) {
+  using V = simd::Vec<T>;
+  constexpr int64_t kWidth = V::kWidth, kStep = 4 * kWidth;
+  const auto pick = [](V a, V b) {
+    if constexpr (R::kMax)
+      return simd::max(a, b);
+    else
+      return simd::min(a, b);
+  };
+  const auto nan_in = [](const T* p, int64_t m) -> const T* {
+    for (int64_t i = 0; i < m; ++i)
+      if (p[i] != p[i]) return p + i;
+    return nullptr;
+  };
+  int64_t i = 0;
+  if (n >= kStep) {
+    V a0(acc), a1(acc), a2(acc), a3(acc);
+    for (; i + kStep <= n;) {  // blocks of up to kLaneBlock elements, then a NaN check
+      const int64_t block_end = i + std::min(kLaneBlock, (n - i) / kStep * kStep);
+      auto numbers = V(0) == V(0);  // all lanes true
+      const int64_t block_start = i;
+      for (; i < block_end; i += kStep) {
+        const V v0 = V::load(x + i), v1 = V::load(x + i + kWidth);
+        const V v2 = V::load(x + i + 2 * kWidth), v3 = V::load(x + i + 3 * kWidth);
+        a0 = pick(v0, a0), a1 = pick(v1, a1), a2 = pick(v2, a2), a3 = pick(v3, a3);
+        numbers = numbers & (v0 == v0) & (v1 == v1) & (v2 == v2) & (v3 == v3);
+      }
+      if (!simd::all(numbers))  // a NaN already in acc came first
+        return acc != acc ? acc : *nan_in(x + block_start, block_end - block_start);
+    }
+    alignas(64) T lanes[kWidth];
+    pick(pick(a0, a1), pick(a2, a3)).store(lanes);
+    for (int l = 0; l < kWidth; ++l) acc = R::combine(acc, lanes[l]);
+  }
+  for (; i < n; ++i) acc = R::combine(acc, x[i]);
+  return acc;
+}
+
 // Folds n contiguous elements into acc: kLanes independent lanes, folded every kLaneBlock.
 template <class R, class T>
 typename R::Acc reduce_contiguous(const T* x, int64_t n, typename R::Acc acc) {
   using L = typename R::Lane;
   using A = typename R::Acc;
+  if constexpr (R::kExtreme && std::is_floating_point_v<T>) return extreme_contiguous<R>(x, n, acc);
   while (n >= kLanes) {
     const int64_t m = std::min(n, kLaneBlock) & ~int64_t(kLanes - 1);
     L lanes[kLanes];
@@ -269,7 +314,8 @@ void reduce_typed(const ReduceGeometry& g, T* out) {
     return;
   }
   const int64_t blocks = (n + block_rows - 1) / block_rows;
-  std::vector<A> partial(size_t(units.count * blocks * chunk));  // (unit, block, column)
+  std::unique_ptr<A[]> partial(
+      new A[size_t(units.count * blocks * chunk)]);  // (unit, block, column)
   parallel_for(0, units.count * blocks, 1, [&](int64_t lo, int64_t hi) {
     ColumnAccumulator<R, T> columns(column_capacity);
     for (int64_t t = lo; t < hi; ++t) {
@@ -326,24 +372,77 @@ void for_reduce_op(ReduceOp op, Fn&& fn) {
 
 // ---- arg max / arg min --------------------------------------------------------------------
 
-// Index of the extreme of x[0, n): the extreme comes from the vectorised reduction, then a
-// scan finds its first occurrence, testing 64 elements at a time.
+// Index of the extreme of floats x[0, n), in one pass over memory: chunks of kArgChunk are
+// folded vertically in vector registers, and only a chunk holding something better than the
+// best so far (rare after the first few) is folded across its lanes and remembered; its first
+// occurrence is found at the end. A chunk holding a NaN ends the search: the first NaN wins.
+constexpr int64_t kArgChunk = 64;
+
+template <bool kMax, class T>
+int64_t arg_contiguous_float(const T* x, int64_t n) {
+  using V = simd::Vec<T>;
+  const auto pick = [](V a, V b) {
+    if constexpr (kMax)
+      return simd::max(a, b);
+    else
+      return simd::min(a, b);
+  };
+  const auto better = [](T a, T b) { return kMax ? a > b : a < b; };
+  T best = 0;
+  V best_lanes(best);
+  int64_t chunk = -1, start = 0;  // chunk: where the chunk holding best starts
+  bool nan = false;
+  for (; start + kArgChunk <= n && !nan; start += kArgChunk) {
+    V folded = V::load(x + start);
+    auto numbers = folded == folded;
+    for (int64_t k = V::kWidth; k < kArgChunk; k += V::kWidth) {
+      const V v = V::load(x + start + k);
+      folded = pick(v, folded), numbers = numbers & (v == v);
+    }
+    nan = !simd::all(numbers);
+    if (nan || chunk < 0 || simd::any(kMax ? best_lanes < folded : folded < best_lanes)) {
+      alignas(64) T lanes[V::kWidth];
+      folded.store(lanes);
+      best = lanes[0];
+      for (int l = 1; l < V::kWidth; ++l) best = better(lanes[l], best) ? lanes[l] : best;
+      best_lanes = V(best), chunk = start;
+    }
+  }
+  int64_t index = -1;  // best's first occurrence so far
+  for (int64_t i = chunk; i >= 0 && index < 0; ++i)
+    if (nan ? x[i] != x[i] : x[i] == best) index = i;
+  if (nan) return index;
+  for (int64_t i = start; i < n; ++i) {  // the tail, one element at a time
+    if (x[i] != x[i]) return i;
+    if (index < 0 || better(x[i], best)) best = x[i], index = i;
+  }
+  return index;
+}
+
+// The same for integers and bool: each block's extreme from the lane reduction, the first
+// block holding the overall one remembered, and a scan of that block, still in cache.
 template <bool kMax, class T>
 int64_t arg_contiguous(const T* x, int64_t n) {
+  if constexpr (std::is_floating_point_v<T>) return arg_contiguous_float<kMax>(x, n);
   using R = Reducer<kMax ? ReduceOp::Max : ReduceOp::Min, T>;
-  const T best = R::finalize(reduce_contiguous<R>(x, n, R::identity()), n);
-  const bool nan = best != best;
-  for (int64_t i = 0; i < n; i += 64) {
-    const int64_t m = std::min<int64_t>(64, n - i);
-    int hit = 0;  // (a branch-free test the compiler vectorises, then a scan of the hit block)
-    if (nan)
-      for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] != x[i + j]);
-    else
-      for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] == best);
-    for (int64_t j = 0; hit && j < m; ++j)
-      if (nan ? x[i + j] != x[i + j] : x[i + j] == best) return i + j;
+  T best = R::finalize(R::identity(), 1);
+  int64_t best_start = 0;
+  for (int64_t start = 0; start < n; start += kLaneBlock) {
+    const int64_t m = std::min(kLaneBlock, n - start);
+    const T v = R::finalize(reduce_contiguous<R>(x + start, m, R::identity()), m);
+    if (kMax ? v > best : v < best) best = v, best_start = start;
   }
-  return 0;  // not reached: best is one of the elements
+  // The first occurrence in that block (block 0 when nothing beat the identity: then every
+  // element equals it), testing 64 elements at a time without a branch, then scanning the hit.
+  const int64_t end = std::min(n, best_start + kLaneBlock);
+  for (int64_t i = best_start; i < end; i += 64) {
+    const int64_t m = std::min<int64_t>(64, end - i);
+    int hit = 0;
+    for (int64_t j = 0; j < m; ++j) hit |= int(x[i + j] == best);
+    for (int64_t j = 0; hit && j < m; ++j)
+      if (x[i + j] == best) return i + j;
+  }
+  return best_start;  // not reached: best is one of the block's elements
 }
 
 template <bool kMax, class T, class I>

@@ -31,248 +31,112 @@ namespace simd {
 template <class T>
 struct Vec;
 
-#if defined(__AVX512F__)  // -------------------------------------------------------------------
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))  // ------------------------
+// AVX-512 and AVX2 share everything but their masks: the intrinsics differ only in their
+// prefix (P: _mm512 / _mm256), element suffix (S: ps / pd, E: epi32 / epi64) and integer
+// register suffix (I: si512 / si256), so one macro writes each family of wrappers for both.
 
-struct Mask16 {
-  __mmask16 m;
-};
-struct Mask8 {
-  __mmask8 m;
-};
-inline Mask16 operator&(Mask16 a, Mask16 b) { return {__mmask16(a.m & b.m)}; }
-inline Mask16 operator|(Mask16 a, Mask16 b) { return {__mmask16(a.m | b.m)}; }
-inline Mask16 operator!(Mask16 a) { return {__mmask16(~a.m)}; }
-inline bool any(Mask16 a) { return a.m != 0; }
-inline bool all(Mask16 a) { return a.m == 0xFFFF; }
-inline Mask8 operator&(Mask8 a, Mask8 b) { return {__mmask8(a.m & b.m)}; }
-inline Mask8 operator|(Mask8 a, Mask8 b) { return {__mmask8(a.m | b.m)}; }
-inline Mask8 operator!(Mask8 a) { return {__mmask8(~a.m)}; }
-inline bool any(Mask8 a) { return a.m != 0; }
-inline bool all(Mask8 a) { return a.m == 0xFF; }
+// Vec<T>::Bits: integer lanes of T's width. SET1 broadcasts a lane (its name differs).
+#define TF_SIMD_BITS(Name, Lane, Native, P, I, E, SET1)                                          \
+  struct Name {                                                                                 \
+    Native v;                                                                                   \
+    Name(Native x) : v(x) {}                                                                    \
+    explicit Name(Lane x) : v(SET1(x)) {}                                                       \
+  };                                                                                            \
+  inline Name operator+(Name a, Name b) { return P##_add_##E(a.v, b.v); }                       \
+  inline Name operator-(Name a, Name b) { return P##_sub_##E(a.v, b.v); }                       \
+  inline Name operator&(Name a, Name b) { return P##_and_##I(a.v, b.v); }                       \
+  inline Name operator|(Name a, Name b) { return P##_or_##I(a.v, b.v); }                        \
+  template <int k> Name shift_left(Name a) { return P##_slli_##E(a.v, k); }                     \
+  template <int k> Name shift_right(Name a) { return P##_srli_##E(a.v, k); } /* logical */
 
-struct Bits32x16 {
-  __m512i v;
-  Bits32x16(__m512i x) : v(x) {}
-  explicit Bits32x16(int32_t x) : v(_mm512_set1_epi32(x)) {}
-};
-inline Bits32x16 operator+(Bits32x16 a, Bits32x16 b) { return _mm512_add_epi32(a.v, b.v); }
-inline Bits32x16 operator-(Bits32x16 a, Bits32x16 b) { return _mm512_sub_epi32(a.v, b.v); }
-inline Bits32x16 operator&(Bits32x16 a, Bits32x16 b) { return _mm512_and_si512(a.v, b.v); }
-inline Bits32x16 operator|(Bits32x16 a, Bits32x16 b) { return _mm512_or_si512(a.v, b.v); }
-template <int k>
-Bits32x16 shift_left(Bits32x16 a) { return _mm512_slli_epi32(a.v, k); }
-template <int k>
-Bits32x16 shift_right(Bits32x16 a) {
-  return _mm512_srli_epi32(a.v, k);
-}  // logical
+// Vec<T> with its arithmetic; CMP compares two natives with a _CMP_ predicate into a Mask.
+#define TF_SIMD_VEC(T, Native, Width, BitsType, MaskType, P, S, I, CMP)                          \
+  template <>                                                                                   \
+  struct Vec<T> {                                                                               \
+    using Bits = BitsType;                                                                      \
+    using Mask = MaskType;                                                                      \
+    static constexpr int kWidth = Width;                                                        \
+    Native v;                                                                                   \
+    Vec(Native x) : v(x) {}                                                                     \
+    Vec(T x) : v(P##_set1_##S(x)) {}                                                            \
+    static Vec load(const T* p) { return P##_loadu_##S(p); }                                    \
+    void store(T* p) const { P##_storeu_##S(p, v); }                                            \
+    Bits bits() const { return P##_cast##S##_##I(v); }                                          \
+    static Vec from_bits(Bits b) { return P##_cast##I##_##S(b.v); }                            \
+  };                                                                                            \
+  inline Vec<T> operator+(Vec<T> a, Vec<T> b) { return P##_add_##S(a.v, b.v); }                \
+  inline Vec<T> operator-(Vec<T> a, Vec<T> b) { return P##_sub_##S(a.v, b.v); }                \
+  inline Vec<T> operator*(Vec<T> a, Vec<T> b) { return P##_mul_##S(a.v, b.v); }                \
+  inline Vec<T> operator/(Vec<T> a, Vec<T> b) { return P##_div_##S(a.v, b.v); }                \
+  inline Vec<T> fma(Vec<T> a, Vec<T> b, Vec<T> c) { return P##_fmadd_##S(a.v, b.v, c.v); }      \
+  inline Vec<T> min(Vec<T> a, Vec<T> b) { return P##_min_##S(a.v, b.v); }                      \
+  inline Vec<T> max(Vec<T> a, Vec<T> b) { return P##_max_##S(a.v, b.v); }                      \
+  inline MaskType operator<(Vec<T> a, Vec<T> b) { return {CMP(a.v, b.v, _CMP_LT_OQ)}; }         \
+  inline MaskType operator<=(Vec<T> a, Vec<T> b) { return {CMP(a.v, b.v, _CMP_LE_OQ)}; }        \
+  inline MaskType operator==(Vec<T> a, Vec<T> b) { return {CMP(a.v, b.v, _CMP_EQ_OQ)}; }
 
-struct Bits64x8 {
-  __m512i v;
-  Bits64x8(__m512i x) : v(x) {}
-  explicit Bits64x8(int64_t x) : v(_mm512_set1_epi64(x)) {}
+#if defined(__AVX512F__)
+// Masks are mask registers, one bit per lane.
+template <class K, int kLanes>
+struct BitMask {
+  K m;
 };
-inline Bits64x8 operator+(Bits64x8 a, Bits64x8 b) { return _mm512_add_epi64(a.v, b.v); }
-inline Bits64x8 operator-(Bits64x8 a, Bits64x8 b) { return _mm512_sub_epi64(a.v, b.v); }
-inline Bits64x8 operator&(Bits64x8 a, Bits64x8 b) { return _mm512_and_si512(a.v, b.v); }
-inline Bits64x8 operator|(Bits64x8 a, Bits64x8 b) { return _mm512_or_si512(a.v, b.v); }
-template <int k>
-Bits64x8 shift_left(Bits64x8 a) { return _mm512_slli_epi64(a.v, k); }
-template <int k>
-Bits64x8 shift_right(Bits64x8 a) { return _mm512_srli_epi64(a.v, k); }
+template <class K, int L>
+BitMask<K, L> operator&(BitMask<K, L> a, BitMask<K, L> b) { return {K(a.m & b.m)}; }
+template <class K, int L>
+BitMask<K, L> operator|(BitMask<K, L> a, BitMask<K, L> b) { return {K(a.m | b.m)}; }
+template <class K, int L>
+BitMask<K, L> operator!(BitMask<K, L> a) { return {K(~a.m)}; }
+template <class K, int L>
+bool any(BitMask<K, L> a) { return a.m != 0; }
+template <class K, int L>
+bool all(BitMask<K, L> a) { return a.m == K((1u << L) - 1); }
+using Mask16 = BitMask<__mmask16, 16>;
+using Mask8 = BitMask<__mmask8, 8>;
 
-template <>
-struct Vec<float> {
-  using Bits = Bits32x16;
-  using Mask = Mask16;
-  static constexpr int kWidth = 16;
-  __m512 v;
-  Vec(__m512 x) : v(x) {}
-  Vec(float x) : v(_mm512_set1_ps(x)) {}
-  static Vec load(const float* p) { return _mm512_loadu_ps(p); }
-  void store(float* p) const { _mm512_storeu_ps(p, v); }
-  Bits bits() const { return _mm512_castps_si512(v); }
-  static Vec from_bits(Bits b) { return _mm512_castsi512_ps(b.v); }
-};
-inline Vec<float> operator+(Vec<float> a, Vec<float> b) { return _mm512_add_ps(a.v, b.v); }
-inline Vec<float> operator-(Vec<float> a, Vec<float> b) { return _mm512_sub_ps(a.v, b.v); }
-inline Vec<float> operator*(Vec<float> a, Vec<float> b) { return _mm512_mul_ps(a.v, b.v); }
-inline Vec<float> operator/(Vec<float> a, Vec<float> b) { return _mm512_div_ps(a.v, b.v); }
-inline Vec<float> fma(Vec<float> a, Vec<float> b, Vec<float> c) {
-  return _mm512_fmadd_ps(a.v, b.v, c.v);
-}
-inline Vec<float> min(Vec<float> a, Vec<float> b) { return _mm512_min_ps(a.v, b.v); }
-inline Vec<float> max(Vec<float> a, Vec<float> b) { return _mm512_max_ps(a.v, b.v); }
-inline Mask16 operator<(Vec<float> a, Vec<float> b) {
-  return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LT_OQ)};
-}
-inline Mask16 operator<=(Vec<float> a, Vec<float> b) {
-  return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LE_OQ)};
-}
-inline Mask16 operator==(Vec<float> a, Vec<float> b) {
-  return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_EQ_OQ)};
-}
+TF_SIMD_BITS(Bits32x16, int32_t, __m512i, _mm512, si512, epi32, _mm512_set1_epi32)
+TF_SIMD_BITS(Bits64x8, int64_t, __m512i, _mm512, si512, epi64, _mm512_set1_epi64)
+TF_SIMD_VEC(float, __m512, 16, Bits32x16, Mask16, _mm512, ps, si512, _mm512_cmp_ps_mask)
+TF_SIMD_VEC(double, __m512d, 8, Bits64x8, Mask8, _mm512, pd, si512, _mm512_cmp_pd_mask)
 inline Vec<float> select(Mask16 m, Vec<float> a, Vec<float> b) {
   return _mm512_mask_blend_ps(m.m, b.v, a.v);
-}
-
-template <>
-struct Vec<double> {
-  using Bits = Bits64x8;
-  using Mask = Mask8;
-  static constexpr int kWidth = 8;
-  __m512d v;
-  Vec(__m512d x) : v(x) {}
-  Vec(double x) : v(_mm512_set1_pd(x)) {}
-  static Vec load(const double* p) { return _mm512_loadu_pd(p); }
-  void store(double* p) const { _mm512_storeu_pd(p, v); }
-  Bits bits() const { return _mm512_castpd_si512(v); }
-  static Vec from_bits(Bits b) { return _mm512_castsi512_pd(b.v); }
-};
-inline Vec<double> operator+(Vec<double> a, Vec<double> b) { return _mm512_add_pd(a.v, b.v); }
-inline Vec<double> operator-(Vec<double> a, Vec<double> b) { return _mm512_sub_pd(a.v, b.v); }
-inline Vec<double> operator*(Vec<double> a, Vec<double> b) { return _mm512_mul_pd(a.v, b.v); }
-inline Vec<double> operator/(Vec<double> a, Vec<double> b) { return _mm512_div_pd(a.v, b.v); }
-inline Vec<double> fma(Vec<double> a, Vec<double> b, Vec<double> c) {
-  return _mm512_fmadd_pd(a.v, b.v, c.v);
-}
-inline Vec<double> min(Vec<double> a, Vec<double> b) { return _mm512_min_pd(a.v, b.v); }
-inline Vec<double> max(Vec<double> a, Vec<double> b) { return _mm512_max_pd(a.v, b.v); }
-inline Mask8 operator<(Vec<double> a, Vec<double> b) {
-  return {_mm512_cmp_pd_mask(a.v, b.v, _CMP_LT_OQ)};
-}
-inline Mask8 operator<=(Vec<double> a, Vec<double> b) {
-  return {_mm512_cmp_pd_mask(a.v, b.v, _CMP_LE_OQ)};
-}
-inline Mask8 operator==(Vec<double> a, Vec<double> b) {
-  return {_mm512_cmp_pd_mask(a.v, b.v, _CMP_EQ_OQ)};
 }
 inline Vec<double> select(Mask8 m, Vec<double> a, Vec<double> b) {
   return _mm512_mask_blend_pd(m.m, b.v, a.v);
 }
 
-#elif defined(__AVX2__) && defined(__FMA__)  // -----------------------------------------------
-
+#else
 // Masks are full-width lanes of all-ones / all-zeros, as the compare instructions give them.
-struct MaskF32x8 {
-  __m256 v;
-};
-struct MaskF64x4 {
-  __m256d v;
-};
-inline MaskF32x8 operator&(MaskF32x8 a, MaskF32x8 b) { return {_mm256_and_ps(a.v, b.v)}; }
-inline MaskF32x8 operator|(MaskF32x8 a, MaskF32x8 b) { return {_mm256_or_ps(a.v, b.v)}; }
-inline MaskF32x8 operator!(MaskF32x8 a) {
-  return {_mm256_xor_ps(a.v, _mm256_castsi256_ps(_mm256_set1_epi32(-1)))};
-}
-inline bool any(MaskF32x8 a) { return _mm256_movemask_ps(a.v) != 0; }
-inline bool all(MaskF32x8 a) { return _mm256_movemask_ps(a.v) == 0xFF; }
-inline MaskF64x4 operator&(MaskF64x4 a, MaskF64x4 b) { return {_mm256_and_pd(a.v, b.v)}; }
-inline MaskF64x4 operator|(MaskF64x4 a, MaskF64x4 b) { return {_mm256_or_pd(a.v, b.v)}; }
-inline MaskF64x4 operator!(MaskF64x4 a) {
-  return {_mm256_xor_pd(a.v, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)))};
-}
-inline bool any(MaskF64x4 a) { return _mm256_movemask_pd(a.v) != 0; }
-inline bool all(MaskF64x4 a) { return _mm256_movemask_pd(a.v) == 0xF; }
+#define TF_SIMD_LANE_MASK(Name, Native, S, kAll)                                                 \
+  struct Name {                                                                                 \
+    Native v;                                                                                   \
+  };                                                                                            \
+  inline Name operator&(Name a, Name b) { return {_mm256_and_##S(a.v, b.v)}; }                  \
+  inline Name operator|(Name a, Name b) { return {_mm256_or_##S(a.v, b.v)}; }                   \
+  inline Name operator!(Name a) {                                                               \
+    return {_mm256_xor_##S(a.v, _mm256_castsi256_##S(_mm256_set1_epi32(-1)))};                  \
+  }                                                                                             \
+  inline bool any(Name a) { return _mm256_movemask_##S(a.v) != 0; }                             \
+  inline bool all(Name a) { return _mm256_movemask_##S(a.v) == kAll; }
+TF_SIMD_LANE_MASK(MaskF32x8, __m256, ps, 0xFF)
+TF_SIMD_LANE_MASK(MaskF64x4, __m256d, pd, 0xF)
+#undef TF_SIMD_LANE_MASK
 
-struct Bits32x8 {
-  __m256i v;
-  Bits32x8(__m256i x) : v(x) {}
-  explicit Bits32x8(int32_t x) : v(_mm256_set1_epi32(x)) {}
-};
-inline Bits32x8 operator+(Bits32x8 a, Bits32x8 b) { return _mm256_add_epi32(a.v, b.v); }
-inline Bits32x8 operator-(Bits32x8 a, Bits32x8 b) { return _mm256_sub_epi32(a.v, b.v); }
-inline Bits32x8 operator&(Bits32x8 a, Bits32x8 b) { return _mm256_and_si256(a.v, b.v); }
-inline Bits32x8 operator|(Bits32x8 a, Bits32x8 b) { return _mm256_or_si256(a.v, b.v); }
-template <int k>
-Bits32x8 shift_left(Bits32x8 a) { return _mm256_slli_epi32(a.v, k); }
-template <int k>
-Bits32x8 shift_right(Bits32x8 a) {
-  return _mm256_srli_epi32(a.v, k);
-}  // logical
-
-struct Bits64x4 {
-  __m256i v;
-  Bits64x4(__m256i x) : v(x) {}
-  explicit Bits64x4(int64_t x) : v(_mm256_set1_epi64x(x)) {}
-};
-inline Bits64x4 operator+(Bits64x4 a, Bits64x4 b) { return _mm256_add_epi64(a.v, b.v); }
-inline Bits64x4 operator-(Bits64x4 a, Bits64x4 b) { return _mm256_sub_epi64(a.v, b.v); }
-inline Bits64x4 operator&(Bits64x4 a, Bits64x4 b) { return _mm256_and_si256(a.v, b.v); }
-inline Bits64x4 operator|(Bits64x4 a, Bits64x4 b) { return _mm256_or_si256(a.v, b.v); }
-template <int k>
-Bits64x4 shift_left(Bits64x4 a) { return _mm256_slli_epi64(a.v, k); }
-template <int k>
-Bits64x4 shift_right(Bits64x4 a) { return _mm256_srli_epi64(a.v, k); }
-
-template <>
-struct Vec<float> {
-  using Bits = Bits32x8;
-  using Mask = MaskF32x8;
-  static constexpr int kWidth = 8;
-  __m256 v;
-  Vec(__m256 x) : v(x) {}
-  Vec(float x) : v(_mm256_set1_ps(x)) {}
-  static Vec load(const float* p) { return _mm256_loadu_ps(p); }
-  void store(float* p) const { _mm256_storeu_ps(p, v); }
-  Bits bits() const { return _mm256_castps_si256(v); }
-  static Vec from_bits(Bits b) { return _mm256_castsi256_ps(b.v); }
-};
-inline Vec<float> operator+(Vec<float> a, Vec<float> b) { return _mm256_add_ps(a.v, b.v); }
-inline Vec<float> operator-(Vec<float> a, Vec<float> b) { return _mm256_sub_ps(a.v, b.v); }
-inline Vec<float> operator*(Vec<float> a, Vec<float> b) { return _mm256_mul_ps(a.v, b.v); }
-inline Vec<float> operator/(Vec<float> a, Vec<float> b) { return _mm256_div_ps(a.v, b.v); }
-inline Vec<float> fma(Vec<float> a, Vec<float> b, Vec<float> c) {
-  return _mm256_fmadd_ps(a.v, b.v, c.v);
-}
-inline Vec<float> min(Vec<float> a, Vec<float> b) { return _mm256_min_ps(a.v, b.v); }
-inline Vec<float> max(Vec<float> a, Vec<float> b) { return _mm256_max_ps(a.v, b.v); }
-inline MaskF32x8 operator<(Vec<float> a, Vec<float> b) {
-  return {_mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ)};
-}
-inline MaskF32x8 operator<=(Vec<float> a, Vec<float> b) {
-  return {_mm256_cmp_ps(a.v, b.v, _CMP_LE_OQ)};
-}
-inline MaskF32x8 operator==(Vec<float> a, Vec<float> b) {
-  return {_mm256_cmp_ps(a.v, b.v, _CMP_EQ_OQ)};
-}
+TF_SIMD_BITS(Bits32x8, int32_t, __m256i, _mm256, si256, epi32, _mm256_set1_epi32)
+TF_SIMD_BITS(Bits64x4, int64_t, __m256i, _mm256, si256, epi64, _mm256_set1_epi64x)
+TF_SIMD_VEC(float, __m256, 8, Bits32x8, MaskF32x8, _mm256, ps, si256, _mm256_cmp_ps)
+TF_SIMD_VEC(double, __m256d, 4, Bits64x4, MaskF64x4, _mm256, pd, si256, _mm256_cmp_pd)
 inline Vec<float> select(MaskF32x8 m, Vec<float> a, Vec<float> b) {
   return _mm256_blendv_ps(b.v, a.v, m.v);
-}
-
-template <>
-struct Vec<double> {
-  using Bits = Bits64x4;
-  using Mask = MaskF64x4;
-  static constexpr int kWidth = 4;
-  __m256d v;
-  Vec(__m256d x) : v(x) {}
-  Vec(double x) : v(_mm256_set1_pd(x)) {}
-  static Vec load(const double* p) { return _mm256_loadu_pd(p); }
-  void store(double* p) const { _mm256_storeu_pd(p, v); }
-  Bits bits() const { return _mm256_castpd_si256(v); }
-  static Vec from_bits(Bits b) { return _mm256_castsi256_pd(b.v); }
-};
-inline Vec<double> operator+(Vec<double> a, Vec<double> b) { return _mm256_add_pd(a.v, b.v); }
-inline Vec<double> operator-(Vec<double> a, Vec<double> b) { return _mm256_sub_pd(a.v, b.v); }
-inline Vec<double> operator*(Vec<double> a, Vec<double> b) { return _mm256_mul_pd(a.v, b.v); }
-inline Vec<double> operator/(Vec<double> a, Vec<double> b) { return _mm256_div_pd(a.v, b.v); }
-inline Vec<double> fma(Vec<double> a, Vec<double> b, Vec<double> c) {
-  return _mm256_fmadd_pd(a.v, b.v, c.v);
-}
-inline Vec<double> min(Vec<double> a, Vec<double> b) { return _mm256_min_pd(a.v, b.v); }
-inline Vec<double> max(Vec<double> a, Vec<double> b) { return _mm256_max_pd(a.v, b.v); }
-inline MaskF64x4 operator<(Vec<double> a, Vec<double> b) {
-  return {_mm256_cmp_pd(a.v, b.v, _CMP_LT_OQ)};
-}
-inline MaskF64x4 operator<=(Vec<double> a, Vec<double> b) {
-  return {_mm256_cmp_pd(a.v, b.v, _CMP_LE_OQ)};
-}
-inline MaskF64x4 operator==(Vec<double> a, Vec<double> b) {
-  return {_mm256_cmp_pd(a.v, b.v, _CMP_EQ_OQ)};
 }
 inline Vec<double> select(MaskF64x4 m, Vec<double> a, Vec<double> b) {
   return _mm256_blendv_pd(b.v, a.v, m.v);
 }
+#endif
+
+#undef TF_SIMD_BITS
+#undef TF_SIMD_VEC
 
 #else  // portable: GCC/Clang vector extensions, 16 bytes ----------------------------------------
 
@@ -376,6 +240,7 @@ Vec<T> max(Vec<T> a, Vec<T> b) { return select(b < a, a, b); }
 #endif
 
 // clang-format on
+
 }  // namespace simd
 TF_ISA_END
 }  // namespace tapeflow::cpu

@@ -116,17 +116,7 @@ def get(identifier):
     """A loss from a name (a function name such as "mse" gives the function, a class name such
     as "MeanSquaredError" an instance), a config dict, a class or a callable; None gives
     None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _BUILTINS.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+    return _serialize.get(identifier, _BUILTINS, deserialize, "loss")
 
 
 __all__ = [
