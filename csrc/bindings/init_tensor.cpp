@@ -10,6 +10,7 @@
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
 #include "ops/device.h"
+#include "ops/index.h"
 
 namespace tapeflow::bindings {
 namespace {
@@ -49,33 +50,60 @@ DType dtype_from_format(const std::string& format, ssize_t itemsize) {
                           " (expected float32, float64, int32, int64 or bool)"));
 }
 
-// Copies any (possibly strided) buffer into a new contiguous tensor on the placement device.
-Tensor from_buffer(const py::buffer& source) {
-  py::buffer_info info = source.request(/*writable=*/false);
+// A non-owning tensor view of a Python buffer's memory: valid only while the caller holds the
+// buffer (inside one binding call); `empty` when some dimension is 0.
+Tensor buffer_view(const py::buffer_info& info, bool* empty) {
   const DType dtype = dtype_from_format(info.format, info.itemsize);
   TF_CHECK_ARG(info.ndim <= kMaxRank, "cannot make a tensor of rank ", info.ndim,
                " (the maximum is ", kMaxRank, ")");
   Dims shape, strides;
   int64_t lo = 0, hi = 0;  // byte extent relative to info.ptr
-  bool empty = false;
+  *empty = false;
   for (ssize_t i = 0; i < info.ndim; ++i) {
     TF_CHECK_ARG(info.strides[i] % info.itemsize == 0, "buffer stride ", info.strides[i],
                  " is not a multiple of its itemsize ", info.itemsize);
     shape.push_back(info.shape[i]);
     strides.push_back(info.strides[i] / info.itemsize);
-    if (info.shape[i] == 0) empty = true;
+    if (info.shape[i] == 0) *empty = true;
     const int64_t span = (info.shape[i] - 1) * info.strides[i];
     (span < 0 ? lo : hi) += span;
   }
-  Tensor out = Tensor::empty(shape, dtype);
-  if (empty || out.numel() == 0) return out;
-  // A non-owning view of the caller's memory; the Python buffer outlives this call.
+  if (*empty) return Tensor::empty(shape, dtype);
   char* first = static_cast<char*>(info.ptr) + lo;
   auto foreign = Storage::wrap_foreign(first, size_t(hi - lo) + size_t(info.itemsize), Device{},
                                        [] {});
-  Tensor view = Tensor::from_storage(foreign, shape, strides, -lo / info.itemsize, dtype);
-  py::gil_scoped_release release;
-  kernels::copy(view, out);
+  return Tensor::from_storage(foreign, shape, strides, -lo / info.itemsize, dtype);
+}
+
+// Copies any (possibly strided) buffer into a new contiguous tensor on the placement device.
+Tensor from_buffer(const py::buffer& source) {
+  py::buffer_info info = source.request(/*writable=*/false);
+  bool empty = false;
+  const Tensor view = buffer_view(info, &empty);
+  if (empty) return view;
+  Tensor out = Tensor::empty(view.shape(), view.dtype());
+  {
+    py::gil_scoped_release release;
+    kernels::copy(view, out);
+  }
+  if (!placement_device().is_cpu()) out = ops::place(out);
+  return out;
+}
+
+// The rows `indices` (int32/int64, each checked) of a buffer as a new tensor on the placement
+// device: fit's shuffled batches, gathered straight from the NumPy array in one copy.
+Tensor from_buffer_rows(const py::buffer& source, const py::buffer& indices) {
+  py::buffer_info info = source.request(/*writable=*/false);
+  TF_CHECK_ARG(info.ndim >= 1, "from_buffer_rows: expected a buffer of rank >= 1, got a scalar");
+  py::buffer_info index_info = indices.request(/*writable=*/false);
+  bool empty = false, no_indices = false;
+  const Tensor rows = buffer_view(index_info, &no_indices);
+  const Tensor view = buffer_view(info, &empty);
+  Tensor out;
+  {
+    py::gil_scoped_release release;
+    out = ops::gather(view, rows, 0, 0);  // NOTE: `view` is untracked, so nothing records it
+  }
   if (!placement_device().is_cpu()) out = ops::place(out);
   return out;
 }
@@ -123,6 +151,9 @@ void init_tensor(py::module_& m) {
 
   m.def("from_buffer", &from_buffer, py::arg("buffer"),
         "Copies a Python buffer (e.g. a NumPy array) into a new tensor on the placement device.");
+  m.def("from_buffer_rows", &from_buffer_rows, py::arg("buffer"), py::arg("indices"),
+        "Copies the rows `indices` of a Python buffer into a new tensor (np.take(buffer, "
+        "indices, axis=0)) on the placement device.");
   // 0-d tensors from Python numbers (the hot path of `x * 2`): no NumPy round trip.
   m.def("scalar_float", [](double value, DType dtype) {
     Tensor t = Tensor::empty(Dims{}, dtype);

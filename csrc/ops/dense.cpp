@@ -45,8 +45,9 @@ void check_operands(const Tensor& x, const Tensor& kernel, const std::optional<T
 Tensor activation_gradient(GemmActivation activation, const Tensor& out, const Tensor& g) {
   const Tensor one = scalar_like(1.0, out);
   switch (activation) {
-    case GemmActivation::Relu:
-      return where(binary(BinaryOp::Greater, out, scalar_like(0.0, out)), g, scalar_like(0.0, g));
+    case GemmActivation::Relu:  // TF's ReluGrad: g * float(out > 0)
+      return binary(BinaryOp::Mul, g,
+                    cast(binary(BinaryOp::Greater, out, scalar_like(0.0, out)), g.dtype()));
     case GemmActivation::Sigmoid:
       return binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, out, binary(BinaryOp::Sub, one, out)));
     case GemmActivation::Tanh:

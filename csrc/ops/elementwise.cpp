@@ -85,9 +85,8 @@ Tensor unary_gradient(UnaryOp op, const Tensor& a, const Tensor& out, const Tens
     case UnaryOp::Tan: return mul(g, add(constant_like(1, a), mul(out, out)));
     case UnaryOp::Tanh: return mul(g, sub(constant_like(1, a), mul(out, out)));
     case UnaryOp::Sigmoid: return mul(g, mul(out, sub(constant_like(1, a), out)));
-    case UnaryOp::Relu:
-      return where(binary(BinaryOp::Greater, out, constant_like(0, out)), g,
-                   constant_like(0, g));
+    case UnaryOp::Relu:  // TF's ReluGrad: g * float(out > 0)
+      return mul(g, cast(binary(BinaryOp::Greater, out, constant_like(0, out)), g.dtype()));
     case UnaryOp::Softplus: return mul(g, unary(UnaryOp::Sigmoid, a));
     default:  // floor, ceil, round: piecewise constant, no gradient (as in TF)
       return Tensor();

@@ -115,7 +115,7 @@ class Variable:
 
     def _converted(self, value):
         if type(value) is float or type(value) is int:  # counters and metrics, every step
-            return _convert.scalar(value, self.dtype)
+            return _convert.scalar(value, _dtypes.from_c(self._value._dtype))
         if hasattr(value, "__tf_tensor__") or isinstance(value, Tensor):
             value = convert_to_tensor(value)
             if value._dtype != self._value._dtype:
@@ -142,7 +142,8 @@ class Variable:
         return self._update(_C.BinaryOp.subtract, delta)
 
     def _update(self, op, delta):
-        delta = self._converted(delta)
+        if type(delta) is not Tensor or delta._dtype != self._value._dtype:
+            delta = self._converted(delta)
         if self._owns_value_alone():  # in place, no temporary (metrics and counters every step)
             _C.update_into(op, self._value, delta)
             return self

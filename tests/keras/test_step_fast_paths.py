@@ -80,6 +80,11 @@ def test_functional_single_tensor_nodes_match_a_hand_chain():
     x = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
     expected = model.layers[2](model.layers[1](x))
     assert_close(model(x).numpy(), expected.numpy(), atol=0)
+    # the stack path checks the input once per shape and dtype, and still casts and refuses
+    assert model(tf.constant([[1, 2, 3]], dtype=tf.float64)).dtype == tf.float32
+    with pytest.raises(ValueError, match=r"expects shape \(None, 3\)"):
+        model(tf.ones((2, 4)))
+    assert_close(model(x).numpy(), expected.numpy(), atol=0)
 
 
 def test_shuffled_batches_are_the_rows_of_the_permutation():
@@ -96,6 +101,35 @@ def test_shuffled_batches_are_the_rows_of_the_permutation():
     np.testing.assert_array_equal(got_x, x[order])
     np.testing.assert_array_equal(got_y, y[order])
     assert batches[0][1].dtype == tf.int64
+
+
+def test_shuffled_batches_of_other_dtypes_widen_and_strided_arrays_gather():
+    x = np.arange(100, dtype=np.uint8).reshape(25, 4)[:, ::2]  # strided, widened to int32
+    weights = np.linspace(0, 1, 25).astype(np.float16)  # widened to float32
+    data = data_adapter.ArrayData(
+        x, x[:, 0].astype(np.float64), weights, batch_size=8, shuffle=True
+    )
+    np.random.seed(5)  # noqa: NPY002
+    batches = list(data.batches())
+    np.random.seed(5)  # noqa: NPY002
+    order = np.random.permutation(25)  # noqa: NPY002
+    assert [b[0].dtype for b in batches[:1]] == [tf.int32]
+    assert (batches[0][1].dtype, batches[0][2].dtype) == (tf.float64, tf.float32)
+    for column, expected in enumerate((x, x[:, 0], weights)):
+        got = np.concatenate([b[column].numpy() for b in batches])
+        np.testing.assert_array_equal(got, expected[order].astype(got.dtype))
+
+
+def test_rows_from_a_buffer_are_checked():
+    values = np.arange(6, dtype=np.float32).reshape(3, 2)
+    rows = tf._C.from_buffer_rows(values, np.array([2, 0]))
+    np.testing.assert_array_equal(rows.numpy(), values[[2, 0]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = 3"):
+        tf._C.from_buffer_rows(values, np.array([3]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="int32 or int64"):
+        tf._C.from_buffer_rows(values, np.array([1.0]))
+    with pytest.raises(TypeError, match="format"):
+        tf._C.from_buffer_rows(values.astype(np.uint16), np.array([1]))
 
 
 def test_batch_hooks_reach_every_callback_that_defines_them():
@@ -143,3 +177,50 @@ def test_a_non_persistent_tape_lets_the_optimizer_update_in_place():
     assert_close(w.numpy(), [0.8, 0.8, 0.8], rtol=1e-6)
     with pytest.raises(RuntimeError):
         tape.gradient(loss, [w])
+
+
+def _logged_fit(callbacks, seed=3):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((40, 3)).astype(np.float32)
+    y = rng.integers(0, 2, 40).astype(np.float32)
+    tf.random.set_seed(seed)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(
+        x,
+        y,
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        validation_split=0.25,
+        callbacks=callbacks,
+    )
+    return history.history, model.evaluate(
+        x, y, batch_size=8, verbose=0, return_dict=True, callbacks=callbacks
+    )
+
+
+def test_logs_read_once_per_epoch_equal_the_per_batch_ones():
+    class BatchReader(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.train, self.test = [], []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.train.append(dict(logs))
+
+        def on_test_batch_end(self, batch, logs=None):
+            self.test.append(dict(logs))
+
+    reader = BatchReader()
+    deferred_history, deferred_eval = _logged_fit(None)
+    read_history, read_eval = _logged_fit([reader])
+    assert deferred_history == read_history
+    assert deferred_eval == read_eval
+    assert set(deferred_history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(isinstance(v, float) for v in deferred_eval.values())
+    # the batch logs are floats, the running means of the epoch so far
+    assert len(reader.train) == 8 and all(type(v) is float for v in reader.train[0].values())
+    assert reader.train[3]["loss"] == pytest.approx(read_history["loss"][0], rel=1e-6)
+    assert reader.test[-1] == read_eval

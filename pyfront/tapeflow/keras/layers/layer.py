@@ -15,11 +15,11 @@ the maths in ``call``.
             y = tf.matmul(inputs, self.W) + self.b
             return self.activation(y) if self.activation is not None else y
 
-`__call__` converts and casts the inputs, builds the layer on the first call, checks the
-inputs against `input_spec`, resolves the `training` flag (explicit argument, else the
-enclosing layer's, else `call`'s default) and collects activity-regularisation losses.
-Called on symbolic `KerasTensor`s (from `keras.Input`), it records a graph node instead and
-returns symbolic outputs: that is how Functional models are built.
+`__call__` (call_context.py) converts and casts the inputs, builds the layer on the first
+call, checks the inputs against `input_spec`, resolves the `training` flag and collects
+activity-regularisation losses. Called on symbolic `KerasTensor`s (from `keras.Input`), it
+records a graph node instead and returns symbolic outputs: that is how Functional models are
+built.
 
 Sub-layers and Variables held as attributes (directly or in lists, tuples and dicts) are
 tracked: their weights and losses belong to this layer.
@@ -27,19 +27,14 @@ tracked: their weights and losses belong to this layer.
 
 from __future__ import annotations
 
-import inspect
-import threading
-
 import numpy as np
 
 import tapeflow as tf
 from tapeflow import nest
 from tapeflow.keras import backend, initializers, regularizers
 from tapeflow.keras.layers import saveable, symbolic
-from tapeflow.keras.layers.input_spec import InputSpec, assert_input_compatibility
-
-_context = threading.local()  # .training: the flag of the outermost call in progress
-
+from tapeflow.keras.layers.call_context import LayerCalling
+from tapeflow.keras.layers.input_spec import InputSpec
 
 # Bumped by every attribute assignment or deletion on any layer: a cached weight listing is
 # valid while it is unchanged and no tracked list or dict in the layer's tree changed length.
@@ -48,11 +43,7 @@ _attribute_version = [0]
 _losses_added = [False]
 
 
-def _in_call_context():
-    return getattr(_context, "depth", 0) > 0
-
-
-class Layer(saveable.SaveableLayer):
+class Layer(LayerCalling, saveable.SaveableLayer):
     """Base class of all layers (and of `keras.Model`).
 
     Args:
@@ -79,6 +70,8 @@ class Layer(saveable.SaveableLayer):
             "_epoch_trainable_weights",
             "_trainable_weights_cache",
             "_loss_sources_cache",
+            "_layer_chain_cache",  # Functional's
+            "_checked_chain_input",  # Functional's
         }
     )
 
@@ -317,8 +310,10 @@ class Layer(saveable.SaveableLayer):
     def trainable_weights(self) -> list:
         # Cached: custom training loops read it twice per step.
         cache = self.__dict__.get("_trainable_weights_cache")
-        if cache is not None and cache[0] == _attribute_version[0] and all(
-            len(c) == n for c, n in cache[2]
+        if (
+            cache is not None
+            and cache[0] == _attribute_version[0]
+            and all(len(c) == n for c, n in cache[2])
         ):
             return list(cache[1])
         if not self.trainable:
@@ -332,7 +327,10 @@ class Layer(saveable.SaveableLayer):
 
             found = self._collect(select)
         self.__dict__["_trainable_weights_cache"] = (
-            _attribute_version[0], found, self._tree_containers())
+            _attribute_version[0],
+            found,
+            self._tree_containers(),
+        )
         return list(found)
 
     def _tree_containers(self) -> list:
@@ -425,8 +423,10 @@ class Layer(saveable.SaveableLayer):
         where `losses` finds call losses and penalties. Cached like trainable_weights (fit
         reads `losses` at every step)."""
         cache = self.__dict__.get("_loss_sources_cache")
-        if cache is not None and cache[0] == _attribute_version[0] and all(
-            len(c) == n for c, n in cache[2]
+        if (
+            cache is not None
+            and cache[0] == _attribute_version[0]
+            and all(len(c) == n for c, n in cache[2])
         ):
             return cache[1]
         regularized = []
@@ -438,7 +438,10 @@ class Layer(saveable.SaveableLayer):
         for sub in self._sublayers():
             sources.extend(sub._loss_sources())
         self.__dict__["_loss_sources_cache"] = (
-            _attribute_version[0], sources, self._tree_containers())
+            _attribute_version[0],
+            sources,
+            self._tree_containers(),
+        )
         return sources
 
     def _clear_losses(self) -> None:
@@ -471,106 +474,6 @@ class Layer(saveable.SaveableLayer):
     # -- calling -----------------------------------------------------------------------------
     def call(self, inputs, *args, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
-
-    def __call__(self, *args, **kwargs):
-        if len(args) == 1 and type(args[0]) is tf.Tensor and self.__dict__.get("built") and (
-            not kwargs or (len(kwargs) == 1 and "training" in kwargs)
-        ):
-            return self._call_on_tensor(args[0], kwargs)
-        self._ensure_base_state()
-        if not args:
-            if "inputs" not in kwargs:
-                raise TypeError(
-                    f"{type(self).__name__}: __call__ needs the inputs as its first argument"
-                )
-            args = (kwargs.pop("inputs"),)
-        if symbolic.any_symbolic((args, kwargs)):
-            return symbolic.call_symbolically(self, args, kwargs)
-        inputs = self._convert_inputs(args[0])
-        args = (inputs,) + args[1:]
-        self._maybe_build(nest.map_structure(_shape_tuple, inputs))
-        if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, inputs, self.name)
-        return self._call_in_context(args, kwargs)
-
-    def _call_on_tensor(self, x, kwargs):
-        """The common call of a built layer on one tensor: no nest walks, and the input spec
-        checked once per input shape."""
-        if type(self)._convert_inputs is Layer._convert_inputs:
-            if self._autocast and x.dtype.is_floating and x.dtype.name != self.compute_dtype:
-                x = tf.cast(x, self.compute_dtype)
-        else:
-            x = self._convert_inputs(x)
-        spec = self.input_spec
-        if spec is not None:
-            checked = (id(spec), x._shape, x._dtype)
-            if self.__dict__.get("_checked_input") != checked:
-                assert_input_compatibility(spec, x, self.name)
-                self.__dict__["_checked_input"] = checked  # NOTE: untracked, set directly
-        return self._call_in_context((x,), kwargs)
-
-    def _call_in_context(self, args, kwargs):
-        context = _context
-        depth = getattr(context, "depth", 0)
-        outer_training = getattr(context, "training", None)
-        is_entry = depth == 0
-        training = kwargs.get("training")
-        if training is None:
-            training = outer_training if not is_entry else None
-        if self._call_takes_training():
-            if training is None:
-                kwargs.pop("training", None)
-            else:
-                kwargs["training"] = training
-        else:
-            kwargs.pop("training", None)
-        if is_entry:
-            self._clear_losses()
-        context.depth = depth + 1
-        context.training = training
-        try:
-            outputs = self.call(*args, **kwargs)
-        finally:
-            context.depth = depth
-            context.training = outer_training
-        if self.activity_regularizer is not None:
-            for output in nest.flatten(outputs):
-                if isinstance(output, tf.Tensor):
-                    self.add_loss(self.activity_regularizer(output))
-        return outputs
-
-    def _call_takes_training(self) -> bool:
-        cls = type(self)
-        cached = cls.__dict__.get("_takes_training_cache")
-        if cached is None:
-            params = inspect.signature(self.call).parameters
-            cached = "training" in params or any(
-                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
-            )
-            cls._takes_training_cache = cached
-        return cached
-
-    def _convert_inputs(self, inputs):
-        """NumPy arrays, lists and numbers become tensors; floats take the layer's dtype."""
-        dtype = self.compute_dtype
-
-        def convert(x):
-            if isinstance(x, tf.Tensor):
-                if self._autocast and x.dtype.is_floating and x.dtype.name != dtype:
-                    return tf.cast(x, dtype)
-                return x
-            if isinstance(x, tf.Variable):
-                return convert(x.value())
-            if isinstance(x, (np.ndarray, np.generic, list, float, int)):
-                array = np.asarray(x)
-                if array.dtype.kind == "f" and self._autocast:
-                    array = array.astype(dtype, copy=False)
-                return tf.convert_to_tensor(array)
-            return x
-
-        if _is_nested_numbers(inputs):  # [[1., 2.]] is one input, not two
-            return convert(np.asarray(inputs))
-        return nest.map_structure(convert, inputs)
 
     # -- the functional graph ----------------------------------------------------------------
     def _single_node(self, what: str):
@@ -621,19 +524,6 @@ class _WeightMeta:
         self.short_name = short_name
         self.regularizer = regularizer
         self.constraint = constraint
-
-
-def _is_nested_numbers(value) -> bool:
-    while isinstance(value, (list, tuple)) and value:
-        value = value[0]
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _shape_tuple(x):
-    shape = getattr(x, "shape", None)
-    if shape is None:
-        return None
-    return tuple(None if d is None else int(d) for d in shape)
 
 
 def _batch_shape(input_shape, input_dim, batch_input_shape, batch_size):

@@ -151,9 +151,8 @@ def _run_for_shapes(layer, args, kwargs):
     kwargs = dict(kwargs)
     if layer._call_takes_training():
         kwargs["training"] = False
-    from tapeflow.keras.layers import layer as layer_module
+    from tapeflow.keras.layers.call_context import _context as context
 
-    context = layer_module._context
     depth = getattr(context, "depth", 0)
     context.depth = depth + 1  # not an entry call: the probe must not clear real losses
     try:

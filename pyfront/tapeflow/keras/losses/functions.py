@@ -15,11 +15,17 @@ import tapeflow as tf
 from tapeflow.keras import backend
 from tapeflow.keras.losses.loss import squeeze_or_expand_to_same_rank
 
+_Tensor = tf.Tensor
+_FLOAT_DTYPES = frozenset(dtype._c for dtype in (tf.float32, tf.float64))
+
 # -- helpers -----------------------------------------------------------------------------------
 
 
 def _pair(y_true, y_pred):
     """Tensors of y_pred's dtype with aligned ranks ((N,) vs (N, 1) never broadcasts)."""
+    if (type(y_pred) is _Tensor and type(y_true) is _Tensor and y_true._dtype == y_pred._dtype
+            and y_pred._dtype in _FLOAT_DTYPES and len(y_true._shape) == len(y_pred._shape)):
+        return y_true, y_pred  # already aligned: what a Loss hands on at every step
     y_pred = backend.convert(y_pred)
     if not y_pred.dtype.is_floating:
         y_pred = tf.cast(y_pred, backend.floatx())

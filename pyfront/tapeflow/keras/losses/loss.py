@@ -50,9 +50,9 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """Sums the (already weighted) losses; the mean reductions divide by their count, or by
     the total sample weight for "mean_with_sample_weight"."""
-    if reduction is None or reduction == "none" or values.ndim == 0:
+    if reduction is None or reduction == "none" or len(values._shape) == 0:
         return values
-    count = values.shape.num_elements()
+    count = values._numel
     if reduction in ("sum_over_batch_size", "mean") and count > 0:
         return tf.reduce_mean(values)
     loss = tf.reduce_sum(values)  # NOTE: an empty batch gives 0 (Keras returns the empty array)
@@ -111,11 +111,14 @@ class Loss:
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        y_pred = backend.convert(y_pred, self._dtype)
-        y_true = backend.convert(y_true, self._dtype)
+        dtype = self._dtype
+        y_pred = backend.convert(y_pred, dtype)
+        y_true = backend.convert(y_true, dtype)
         losses = self.call(y_true, y_pred)
+        if sample_weight is None and type(losses) is tf.Tensor and losses.dtype.name == dtype:
+            return reduce_values(losses, None, self.reduction)  # what fit does every step
         return reduce_weighted_values(
-            losses, sample_weight=sample_weight, reduction=self.reduction, dtype=self._dtype
+            losses, sample_weight=sample_weight, reduction=self.reduction, dtype=dtype
         )
 
     def call(self, y_true, y_pred):

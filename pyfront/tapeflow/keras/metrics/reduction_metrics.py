@@ -17,6 +17,8 @@ from tapeflow.keras import backend
 from tapeflow.keras.losses.loss import squeeze_or_expand_to_same_rank
 from tapeflow.keras.metrics.metric import Metric
 
+_PYTHON_NUMBERS = (int, float)
+
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
     """(values, sample_weight) with values reduced to rank <= 1 (one per sample) and already
@@ -64,8 +66,10 @@ class Mean(Metric):
     def update_state(self, values, sample_weight=None):
         # Fast path for what fit() does every batch: a scalar (the batch loss) with a Python
         # number (the batch size) as its weight.
-        if sample_weight is None or isinstance(sample_weight, numbers.Real):
-            if isinstance(values, numbers.Real) or getattr(values, "ndim", None) == 0:
+        if sample_weight is None or type(sample_weight) in _PYTHON_NUMBERS or isinstance(
+                sample_weight, numbers.Real):
+            if (type(values) is tf.Tensor and not values._shape) or isinstance(
+                    values, numbers.Real) or getattr(values, "ndim", None) == 0:
                 weight = 1.0 if sample_weight is None else float(sample_weight)
                 values = backend.convert(values, self.dtype)
                 self.total.assign_add(values * weight if weight != 1.0 else values)

@@ -105,6 +105,17 @@ class Functional(Model):
         return inputs  # each Input's dtype is applied in call()
 
     def call(self, inputs, training=None):
+        chain = _layer_chain(self)
+        if chain is not None and type(inputs) is tf.Tensor:  # one tensor through a stack
+            value = inputs
+            checked = (inputs._shape, inputs._dtype)
+            if self.__dict__.get("_checked_chain_input") != checked:  # once per shape, dtype
+                value = _as_input_tensor(inputs, self._inputs_struct)
+                if value is inputs:
+                    self.__dict__["_checked_chain_input"] = checked  # NOTE: untracked
+            for layer in chain:
+                value = layer(value)
+            return value
         values = {}
         for tensor, value in zip(self.inputs, self._flatten_inputs(inputs), strict=True):
             values[id(tensor)] = _as_input_tensor(value, tensor)
@@ -156,6 +167,29 @@ def _single_tensor_node(node):
                   and type(outputs) is KerasTensor)
         found = (id(args[0]), id(outputs)) if simple else None
         node._single_tensor_ids = found
+    return found
+
+
+def _layer_chain(model):
+    """The layers of a model whose one Input goes through a stack of one-tensor nodes to its
+    one output (every Sequential), in order, else None; found once per model (a
+    functional graph never changes)."""
+    found = model.__dict__.get("_layer_chain_cache", False)
+    if found is False:
+        found = None
+        current = model._inputs_struct
+        if type(current) is KerasTensor and type(model._outputs_struct) is KerasTensor:
+            found = []
+            for node in model._nodes:
+                single = _single_tensor_node(node)
+                if single is None or single[0] != id(current):
+                    found = None
+                    break
+                found.append(node.layer)
+                current = node.outputs
+            if current is not model._outputs_struct:
+                found = None
+        model.__dict__["_layer_chain_cache"] = found  # NOTE: untracked, set directly
     return found
 
 

@@ -222,10 +222,12 @@ class Optimizer:
 
     def apply_gradients(self, grads_and_vars):
         """Applies `(gradient, variable)` pairs (a list or a zip); returns `iterations`."""
-        pairs = list(grads_and_vars)
-        if pairs:
-            grads, variables = zip(*pairs, strict=True)
-            self.apply(list(grads), list(variables))
+        grads, variables = [], []
+        for gradient, variable in grads_and_vars:
+            grads.append(gradient)
+            variables.append(variable)
+        if grads:
+            self.apply(grads, variables)
         return self._iterations
 
     def apply(self, grads, trainable_variables=None):
@@ -258,8 +260,9 @@ class Optimizer:
                 self.built = True
             else:
                 self._extend(trainable_variables)
-        grads, trainable_variables = _filter_empty_gradients(grads, trainable_variables)
-        grads = [backend.convert(g) for g in grads]
+        if any(type(g) is not tf.Tensor for g in grads):  # None, a Variable, NumPy
+            grads, trainable_variables = _filter_empty_gradients(grads, trainable_variables)
+            grads = [backend.convert(g) for g in grads]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
         self._backend_apply_gradients(grads, trainable_variables)

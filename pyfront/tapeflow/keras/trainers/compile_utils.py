@@ -15,6 +15,7 @@ string (`acc` stays `acc`); with several outputs the output name is prefixed
 
 from __future__ import annotations
 
+import tapeflow as tf
 from tapeflow import nest
 from tapeflow.keras import losses as losses_module
 from tapeflow.keras import metrics as metrics_module
@@ -104,6 +105,13 @@ class CompileLoss:
         if self._losses is None:
             self.build(y_true, y_pred)
         names = self.output_names
+        if type(y_pred) is tf.Tensor and type(y_true) is tf.Tensor and len(names) == 1 and (
+                sample_weight is None):  # one output, unweighted: every step of most models
+            fn, w = self._losses[0], self._weights[0]
+            if fn is None:
+                return []
+            value = fn(y_true, y_pred)
+            return [(names[0], value * w if w != 1.0 else value)]
         trues, preds = _flat_outputs(y_true, names), _flat_outputs(y_pred, names)
         weights = (_flat_outputs(sample_weight, names)
                    if isinstance(sample_weight, (list, tuple, dict)) else
@@ -178,6 +186,11 @@ class CompileMetrics:
         if self._per_output is None:
             self.build(y_true, y_pred)
         names = self.output_names
+        if type(y_pred) is tf.Tensor and type(y_true) is tf.Tensor and len(names) == 1 and (
+                sample_weight is None):
+            for metric, _ in self._per_output[0]:
+                metric.update_state(y_true, y_pred)
+            return
         trues, preds = _flat_outputs(y_true, names), _flat_outputs(y_pred, names)
         weights = (_flat_outputs(sample_weight, names)
                    if isinstance(sample_weight, (list, tuple, dict)) else

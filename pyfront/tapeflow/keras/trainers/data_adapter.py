@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 import tapeflow as tf
-from tapeflow import data_utils, nest
+from tapeflow import _C, data_utils, nest
 
 
 def unpack_x_y_sample_weight(data):
@@ -156,25 +156,33 @@ class ArrayData:
                 for part in (self.x, self.y, self.sample_weight)))
 
 
+_NATIVE_DTYPES = frozenset(
+    np.dtype(t) for t in (np.float32, np.float64, np.int32, np.int64, np.bool_))
+
+
 def _plain_array_batches(arrays, n, size, order):
-    """The batches of single arrays (no lists or dicts): rows gathered by the Cython helper
-    into buffers reused from batch to batch (the tensor takes a copy)."""
+    """The batches of single arrays (no lists or dicts). Shuffled rows of float32, float64,
+    int32, int64 and bool arrays are gathered by C++ straight into the batch tensor (one
+    copy); other dtypes go through a NumPy buffer reused from batch to batch (the tensor takes
+    a copy, widening the dtype)."""
     buffers = [None] * len(arrays)
+    direct = [a is not None and a.dtype in _NATIVE_DTYPES for a in arrays]
     for start in range(0, n, size):
         stop = min(start + size, n)
+        rows = None if order is None else order[start:stop]
         batch = []
         for i, array in enumerate(arrays):
             if array is None:
                 batch.append(None)
-                continue
-            if order is None:
-                rows = array[start:stop]
+            elif rows is None:
+                batch.append(tf.convert_to_tensor(array[start:stop]))
+            elif direct[i]:
+                batch.append(_C.from_buffer_rows(array, rows))
             else:
                 buffer = buffers[i]
                 if buffer is None or buffer.shape[0] != stop - start:
                     buffer = buffers[i] = np.empty((stop - start,) + array.shape[1:], array.dtype)
-                rows = data_utils.gather_rows(array, order[start:stop], out=buffer)
-            batch.append(tf.convert_to_tensor(rows))
+                batch.append(tf.convert_to_tensor(data_utils.gather_rows(array, rows, out=buffer)))
         yield pack_x_y_sample_weight(*batch)
 
 

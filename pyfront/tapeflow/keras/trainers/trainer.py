@@ -154,9 +154,12 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Updates the compiled metrics with a batch; returns every metric's result."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight) -> None:
         if y is not None and self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
-        return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
         logs = {}
@@ -171,6 +174,11 @@ class Trainer:
     def train_step(self, data) -> dict:
         """One update on a batch: forward under a tape, loss, gradients, optimizer step."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self._train_update(x, y, sample_weight)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _train_update(self, x, y, sample_weight):
+        """train_step's update and loss tracking, without the metrics; returns y_pred."""
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
@@ -178,14 +186,27 @@ class Trainer:
         variables = self.__dict__.get("_epoch_trainable_weights") or self.trainable_weights
         gradients = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return y_pred
+
+    def _reads_default_logs(self, step: str) -> bool:
+        """Whether the logs of `step` ("train_step" or "test_step") are the metrics' results,
+        read by the default methods."""
+        cls = type(self)
+        return (getattr(cls, step) is getattr(Trainer, step)
+                and cls.compute_metrics is Trainer.compute_metrics
+                and cls.get_metrics_result is Trainer.get_metrics_result)
 
     def test_step(self, data) -> dict:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self._test_update(x, y, sample_weight)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _test_update(self, x, y, sample_weight):
+        """test_step's forward pass and loss tracking, without the metrics; returns y_pred."""
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return y_pred
 
     def predict_step(self, data):
         x, _, _ = unpack_x_y_sample_weight(data)
@@ -221,17 +242,10 @@ class Trainer:
             # Listed once per epoch, not at every step (a compiled Keras step also sees the
             # list of its first call; a callback may still unfreeze layers between epochs).
             self.__dict__["_epoch_trainable_weights"] = self.trainable_weights
-            logs = {}
             try:
-                for step, batch in enumerate(data.batches()):
-                    callback_list.on_train_batch_begin(step)
-                    logs = _pythonify(self.train_step(batch))
-                    callback_list.on_train_batch_end(step, logs)
-                    if self.stop_training:
-                        break
+                epoch_logs = self._run_batches(data, callback_list, training=True)
             finally:
                 self.__dict__.pop("_epoch_trainable_weights", None)
-            epoch_logs = dict(logs)
             if val_data is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._evaluate_data(val_data, callback_list, 0)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
@@ -240,6 +254,36 @@ class Trainer:
                 break
         callback_list.on_train_end(epoch_logs)
         return self.history
+
+    def _run_batches(self, data, callback_list, training: bool) -> dict:
+        """One pass of train_step (or test_step) over `data` with the batch hooks; returns the
+        last logs as Python values. Per-batch logs are made (every metric's result read, then
+        turned into floats) only when a callback reads them, as Keras 3 does; else once, at
+        the end."""
+        kind = "train" if training else "test"
+        step_fn, update = (self.train_step, self._train_update) if training else (
+            self.test_step, self._test_update)
+        on_begin = getattr(callback_list, f"on_{kind}_batch_begin")
+        on_end = getattr(callback_list, f"on_{kind}_batch_end")
+        read = bool(callback_list._listening(f"on_{kind}_batch_end"))
+        deferred = not read and self._reads_default_logs(f"{kind}_step")
+        logs, steps_run = {}, 0
+        for step, batch in enumerate(data.batches()):
+            on_begin(step)
+            if deferred:
+                x, y, sample_weight = unpack_x_y_sample_weight(batch)
+                self._update_compiled_metrics(y, update(x, y, sample_weight), sample_weight)
+            else:
+                logs = step_fn(batch)
+                if read:
+                    logs = _pythonify(logs)
+            steps_run += 1
+            on_end(step, logs)
+            if training and self.stop_training:
+                break
+        if deferred and steps_run:
+            logs = self.get_metrics_result()
+        return _pythonify(logs)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
@@ -257,11 +301,7 @@ class Trainer:
         callback_list = _callbacks(callbacks, self, verbose, 1, data.steps, False)
         self.reset_metrics()
         callback_list.on_test_begin()
-        logs = {}
-        for step, batch in enumerate(data.batches()):
-            callback_list.on_test_batch_begin(step)
-            logs = _pythonify(self.test_step(batch))
-            callback_list.on_test_batch_end(step, logs)
+        logs = self._run_batches(data, callback_list, training=False)
         callback_list.on_test_end(logs)
         return logs
 
@@ -363,6 +403,8 @@ def _result(logs: dict, return_dict: bool):
 
 
 def _batch_size(y_pred) -> int:
+    if type(y_pred) is tf.Tensor:
+        return y_pred._shape[0] if y_pred._shape else 1
     first = nest.flatten(y_pred)[0]
     return int(first.shape[0]) if len(first.shape) else 1
 

@@ -96,9 +96,10 @@ class Dense(Layer):
     def call(self, inputs):
         inputs = _args.as_compute_dtype(self, inputs)
         fused = _FUSED_ACTIVATIONS.get(self.activation)
-        if fused is not None and len(inputs.shape) == 2:
+        if fused is not None and inputs.ndim == 2:
             # one GEMM with the bias add and activation in its write-back
-            return _dense(inputs, self.kernel, self.bias, fused)
+            bias = None if self.bias is None else self.bias.value()
+            return _dense(inputs, self.kernel.value(), bias, fused)
         # (batch, ..., in) @ (in, units) -> (batch, ..., units): matmul broadcasts the kernel
         outputs = tf.matmul(inputs, self.kernel)
         if self.bias is not None:
