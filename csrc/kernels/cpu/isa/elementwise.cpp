@@ -208,15 +208,26 @@ void unary_kernel(UnaryOp op, const Tensor& a, const Tensor& out) {
   });
 }
 
+// Both branches are read and one is selected without a jump: a branch on a random mask
+// mispredicts half the time (6x slower than relu on a 128x512 dropout mask).
 void where_kernel(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) {
   StridedLoop<4> loop(out.shape(), {&out, &cond, &a, &b});
   for_value_type(a.dtype(), [&](auto value) {
     using T = decltype(value);
     loop.parallel_run([&](char* const* p, const int64_t* s, int64_t n) {
+      const auto* c = reinterpret_cast<const uint8_t*>(p[1]);  // bool is one byte, 0 or 1
+      if (s[0] == int64_t(sizeof(T)) && s[1] == 1 && s[2] == int64_t(sizeof(T)) &&
+          s[3] == int64_t(sizeof(T))) {
+        T* o = reinterpret_cast<T*>(p[0]);
+        const T* x = reinterpret_cast<const T*>(p[2]);
+        const T* y = reinterpret_cast<const T*>(p[3]);
+        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
+        return;
+      }
       for (int64_t i = 0; i < n; ++i) {
-        const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
-        *reinterpret_cast<T*>(p[0] + i * s[0]) =
-            *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
+        const T x = *reinterpret_cast<const T*>(p[2] + i * s[2]);
+        const T y = *reinterpret_cast<const T*>(p[3] + i * s[3]);
+        *reinterpret_cast<T*>(p[0] + i * s[0]) = c[i * s[1]] ? x : y;
       }
     });
   });
