@@ -438,8 +438,14 @@ def measure(peer: str, workload: str, threads: int, rows: int, epochs: int = 4, 
         flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
         env["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} {flags}".strip()
     here = os.path.dirname(os.path.abspath(__file__))
-    pyfront = os.path.join(here, "..", "pyfront")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, pyfront, env.get("PYTHONPATH")) if p)
+    # The child imports the tapeflow this process imported (a built source tree or the
+    # installed wheel), never an unbuilt pyfront/ beside the scripts.
+    import tapeflow  # already loaded by bench_fit
+
+    tapeflow_home = os.path.dirname(os.path.dirname(os.path.abspath(tapeflow.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (here, tapeflow_home, env.get("PYTHONPATH")) if p
+    )
     command = [sys.executable, os.path.abspath(__file__), "--peer", peer, "--workload", workload]
     arguments = ["--threads", str(threads), "--rows", str(rows), "--epochs", str(epochs)]
     done = subprocess.run(
