@@ -39,9 +39,9 @@ def threads():
     _C.set_num_threads(before)
 
 
-# Sizes around the register tiles (6 x 16 / 6 x 8) and cache blocks (K slabs of <= 256, M
-# blocks of <= 144, packed-B budget of 2^20 elements: K = 1100 gives N blocks of 944, K = 70000
-# packs B in two K ranges).
+# Sizes around the register tiles (6 x 16 / 6 x 8) and cache blocks (K slabs of <= 256; M
+# blocks sized from the L2 cache, up to 252 rows here; packed-B budget of 2^20 elements:
+# K = 1100 gives N blocks of 944, K = 70000 packs B in two K ranges).
 SIZES = [
     (1, 1, 1),
     (6, 16, 16),

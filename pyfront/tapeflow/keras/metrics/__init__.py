@@ -10,8 +10,6 @@ sparse categorical accuracy from the shapes of targets and predictions.
 
 from __future__ import annotations
 
-import inspect
-
 from tapeflow.keras import _serialize, backend
 from tapeflow.keras.losses.functions import (
     binary_crossentropy,
@@ -183,17 +181,7 @@ def deserialize(config, custom_objects=None):
 def get(identifier):
     """A metric from a name ("mae", "binary_accuracy", "AUC" give instances), a config dict, a
     class (instantiated) or a callable (returned as is); None gives None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _BUILTINS.get(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    return _serialize.get(identifier, _BUILTINS, deserialize, kind="metric")
 
 
 __all__ = (
