@@ -43,6 +43,32 @@ template <> struct dtype_of<int32_t> { static constexpr DType value = DType::Int
 template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
 template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
 
+// Calls fn(T{}) with T the C++ type of `dtype` (kernels pick their instantiation with it; the op
+// layer has already checked which dtypes an op takes).
+template <class Fn>
+void for_value_type(DType dtype, Fn&& fn) {
+  switch (dtype) {
+    case DType::Float32: return fn(float{});
+    case DType::Float64: return fn(double{});
+    case DType::Int32: return fn(int32_t{});
+    case DType::Int64: return fn(int64_t{});
+    case DType::Bool: return fn(bool{});
+  }
+}
+
+// Calls fn(T{}, I{}) for a float32/float64 value dtype and an int32/int64 index dtype (logits
+// and labels of the fused cross-entropy kernels; the op layer has checked both).
+template <class Fn>
+void for_float_and_index_types(DType value, DType index, Fn&& fn) {
+  const bool wide = index == DType::Int64;
+  if (value == DType::Float64) {
+    if (wide) return fn(double{}, int64_t{});
+    return fn(double{}, int32_t{});
+  }
+  if (wide) return fn(float{}, int64_t{});
+  fn(float{}, int32_t{});
+}
+
 }  // namespace tapeflow
 
 // Runs the statement list with `scalar_t` bound to the C++ type of `dtype`.

@@ -16,6 +16,28 @@
 namespace tapeflow {
 // Appended values only: the Python enum (bindings/init_reduce.cpp) mirrors this order.
 enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, Any, All, Mean };
+
+// Calls fn(Reducer<op, T>{}): each backend (cpu/isa/reduce.cpp, cuda/reduce.cu) has its own
+// Reducer, the arithmetic of one reduction, and picks it with this one switch.
+template <template <ReduceOp, class> class Reducer, class T, class Fn>
+void for_reduce_op(ReduceOp op, Fn&& fn) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return fn(Reducer<ReduceOp::Sum, T>{});
+    case ReduceOp::Prod:
+      return fn(Reducer<ReduceOp::Prod, T>{});
+    case ReduceOp::Max:
+      return fn(Reducer<ReduceOp::Max, T>{});
+    case ReduceOp::Min:
+      return fn(Reducer<ReduceOp::Min, T>{});
+    case ReduceOp::Any:
+      return fn(Reducer<ReduceOp::Any, T>{});
+    case ReduceOp::All:
+      return fn(Reducer<ReduceOp::All, T>{});
+    case ReduceOp::Mean:
+      return fn(Reducer<ReduceOp::Mean, T>{});
+  }
+}
 }  // namespace tapeflow
 
 namespace tapeflow::cpu {

@@ -108,23 +108,6 @@ __device__ __forceinline__ Pack4<T> load4(const char* base, int64_t p, int64_t s
   return reinterpret_cast<const Pack4<T>*>(base)[p];
 }
 
-// Calls fn(T{}) with T the C++ type of `dtype`.
-template <class Fn>
-void for_value_type(DType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DType::Float32:
-      return fn(float{});
-    case DType::Float64:
-      return fn(double{});
-    case DType::Int32:
-      return fn(int32_t{});
-    case DType::Int64:
-      return fn(int64_t{});
-    case DType::Bool:
-      return fn(bool{});
-  }
-}
-
 // Runs fn over every element of g: fn(base, offsets) for one element, fn.pack(g, p) for
 // elements [4p, 4p + 4) when g.walk is kVector.
 template <int N, class Fn>

@@ -213,26 +213,6 @@ void reduce_typed(const Tensor& in, const ReducePlan& p, const Tensor& out) {
   }
 }
 
-template <class T, class Fn>
-void for_reduce_op(ReduceOp op, Fn&& fn) {
-  switch (op) {
-    case ReduceOp::Sum:
-      return fn(Reducer<ReduceOp::Sum, T>{});
-    case ReduceOp::Prod:
-      return fn(Reducer<ReduceOp::Prod, T>{});
-    case ReduceOp::Max:
-      return fn(Reducer<ReduceOp::Max, T>{});
-    case ReduceOp::Min:
-      return fn(Reducer<ReduceOp::Min, T>{});
-    case ReduceOp::Any:
-      return fn(Reducer<ReduceOp::Any, T>{});
-    case ReduceOp::All:
-      return fn(Reducer<ReduceOp::All, T>{});
-    case ReduceOp::Mean:
-      return fn(Reducer<ReduceOp::Mean, T>{});
-  }
-}
-
 // ---- arg max / arg min ---------------------------------------------------------------------
 
 template <class T>
@@ -350,7 +330,7 @@ void reduce(ReduceOp op, const Tensor& in, int reduced_rank, const Tensor& out) 
   const ReducePlan p = plan_reduction(in, reduced_rank);
   for_value_type(in.dtype(), [&](auto value) {
     using T = decltype(value);
-    for_reduce_op<T>(op, [&](auto reducer) {
+    for_reduce_op<Reducer, T>(op, [&](auto reducer) {
       using R = decltype(reducer);
       if constexpr (R::kValid) reduce_typed<R, T>(in, p, out);
     });

@@ -89,17 +89,6 @@ void unary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
   }
 }
 
-template <class Fn>
-void for_value_type(DType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DType::Float32: return fn(float{});
-    case DType::Float64: return fn(double{});
-    case DType::Int32: return fn(int32_t{});
-    case DType::Int64: return fn(int64_t{});
-    case DType::Bool: return fn(bool{});
-  }
-}
-
 // Functors for logical ops take bool only; arithmetic functors are not instantiated for bool
 // (the op layer rejects those combinations before calling in).
 template <class Op, class T>

@@ -334,42 +334,6 @@ void reduce_typed(const ReduceGeometry& g, T* out) {
   }
 }
 
-template <class Fn>
-void for_dtype(DType dtype, Fn&& fn) {  // the op layer has checked which dtypes each op takes
-  switch (dtype) {
-    case DType::Float32:
-      return fn(float{});
-    case DType::Float64:
-      return fn(double{});
-    case DType::Int32:
-      return fn(int32_t{});
-    case DType::Int64:
-      return fn(int64_t{});
-    case DType::Bool:
-      return fn(bool{});
-  }
-}
-
-template <class T, class Fn>
-void for_reduce_op(ReduceOp op, Fn&& fn) {
-  switch (op) {
-    case ReduceOp::Sum:
-      return fn(Reducer<ReduceOp::Sum, T>{});
-    case ReduceOp::Prod:
-      return fn(Reducer<ReduceOp::Prod, T>{});
-    case ReduceOp::Max:
-      return fn(Reducer<ReduceOp::Max, T>{});
-    case ReduceOp::Min:
-      return fn(Reducer<ReduceOp::Min, T>{});
-    case ReduceOp::Any:
-      return fn(Reducer<ReduceOp::Any, T>{});
-    case ReduceOp::All:
-      return fn(Reducer<ReduceOp::All, T>{});
-    case ReduceOp::Mean:
-      return fn(Reducer<ReduceOp::Mean, T>{});
-  }
-}
-
 // ---- arg max / arg min --------------------------------------------------------------------
 
 // Index of the extreme of floats x[0, n), in one pass over memory: chunks of kArgChunk are
@@ -563,9 +527,9 @@ void softmax_typed(const T* x, int64_t outer, int64_t n, int64_t inner, bool log
 }  // namespace
 
 void reduce_kernel(ReduceOp op, DType dtype, const ReduceGeometry& g, void* out) {
-  for_dtype(dtype, [&](auto value) {
+  for_value_type(dtype, [&](auto value) {
     using T = decltype(value);
-    for_reduce_op<T>(op, [&](auto reducer) {
+    for_reduce_op<Reducer, T>(op, [&](auto reducer) {
       using R = decltype(reducer);
       if constexpr (R::kValid) reduce_typed<R>(g, static_cast<T*>(out));
     });
@@ -573,7 +537,7 @@ void reduce_kernel(ReduceOp op, DType dtype, const ReduceGeometry& g, void* out)
 }
 
 void arg_reduce_kernel(bool is_max, DType dtype, const ReduceGeometry& g, bool wide, void* out) {
-  for_dtype(dtype, [&](auto value) {
+  for_value_type(dtype, [&](auto value) {
     using T = decltype(value);
     if (wide)
       is_max ? arg_typed<true, T>(g, static_cast<int64_t*>(out))
