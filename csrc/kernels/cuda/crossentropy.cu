@@ -58,18 +58,6 @@ __global__ void backward_kernel(const T* probs, const L* labels, const T* grad, 
   }
 }
 
-// Calls fn(T{}, L{}) for the (value, label) dtype pair.
-template <class Fn>
-void for_types(DType value, DType label, Fn&& fn) {
-  const bool wide = label == DType::Int64;
-  if (value == DType::Float64) {
-    if (wide) return fn(double{}, int64_t{});
-    return fn(double{}, int32_t{});
-  }
-  if (wide) return fn(float{}, int64_t{});
-  fn(float{}, int32_t{});
-}
-
 }  // namespace
 
 int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
@@ -85,7 +73,7 @@ int64_t sparse_softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
   if (classes > 1024) group = kBlockThreads;
   const int64_t rows_per_block = kBlockThreads / group;
   const unsigned blocks = unsigned((rows + rows_per_block - 1) / rows_per_block);
-  for_types(logits.dtype(), labels.dtype(), [&](auto t, auto l) {
+  for_float_and_index_types(logits.dtype(), labels.dtype(), [&](auto t, auto l) {
     using T = decltype(t);
     using L = decltype(l);
     forward_kernel<T, L><<<blocks, kBlockThreads, 0, stream(device)>>>(
@@ -102,7 +90,7 @@ void sparse_softmax_cross_entropy_backward(const Tensor& probs, const Tensor& la
                                            const Tensor& grad, const Tensor& out) {
   const int64_t classes = probs.dim(probs.rank() - 1), rows = grad.numel();
   if (rows * classes == 0) return;
-  for_types(probs.dtype(), labels.dtype(), [&](auto t, auto l) {
+  for_float_and_index_types(probs.dtype(), labels.dtype(), [&](auto t, auto l) {
     using T = decltype(t);
     using L = decltype(l);
     backward_kernel<T, L>

@@ -51,24 +51,12 @@ void backward(const T* probs, const L* labels, const T* grad, T* out, int64_t ro
   });
 }
 
-// Calls fn(T{}, L{}) for the (value, label) dtype pair.
-template <class Fn>
-void for_types(DType value, DType label, Fn&& fn) {
-  const bool wide = label == DType::Int64;
-  if (value == DType::Float64) {
-    if (wide) return fn(double{}, int64_t{});
-    return fn(double{}, int32_t{});
-  }
-  if (wide) return fn(float{}, int64_t{});
-  fn(float{}, int32_t{});
-}
-
 }  // namespace
 
 void sparse_softmax_cross_entropy_kernel(const Tensor& logits, const Tensor& labels,
                                          const Tensor& losses, const Tensor& probs) {
   const int64_t classes = logits.dim(logits.rank() - 1), rows = losses.numel();
-  for_types(logits.dtype(), labels.dtype(), [&](auto t, auto l) {
+  for_float_and_index_types(logits.dtype(), labels.dtype(), [&](auto t, auto l) {
     using T = decltype(t);
     using L = decltype(l);
     forward<T, L>(logits.data<T>(), labels.data<L>(), losses.data<T>(), probs.data<T>(), rows,
@@ -79,7 +67,7 @@ void sparse_softmax_cross_entropy_kernel(const Tensor& logits, const Tensor& lab
 void sparse_softmax_cross_entropy_backward_kernel(const Tensor& probs, const Tensor& labels,
                                                   const Tensor& grad, const Tensor& out) {
   const int64_t classes = probs.dim(probs.rank() - 1), rows = grad.numel();
-  for_types(probs.dtype(), labels.dtype(), [&](auto t, auto l) {
+  for_float_and_index_types(probs.dtype(), labels.dtype(), [&](auto t, auto l) {
     using T = decltype(t);
     using L = decltype(l);
     backward<T, L>(probs.data<T>(), labels.data<L>(), grad.data<T>(), out.data<T>(), rows, classes);
