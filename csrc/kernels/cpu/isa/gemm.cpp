@@ -45,13 +45,36 @@ T* scratch(int slot, int64_t count) {
   thread_local Buffer buffers[3];
   Buffer& buf = buffers[slot];
   if (buf.capacity < count) {
-    const size_t bytes = (size_t(count) * sizeof(T) + 63) / 64 * 64;
+    // 8 spare elements: pack_a_panel_by_blocks stores whole vectors past a panel's last column
+    const size_t bytes = (size_t(count + 8) * sizeof(T) + 63) / 64 * 64;
     buf.data.reset(static_cast<T*>(std::aligned_alloc(64, bytes)));
     if (!buf.data) throw ResourceExhaustedError("gemm: out of memory for a packing buffer");
     buf.capacity = count;
   }
   return buf.data.get();
 }
+
+#if defined(__AVX2__)
+// r[c] = line c of an 8 x 8 block -> r[c] = column c of it, in registers.
+inline void transpose_8x8(__m256 r[8]) {
+  __m256 t[8];
+  for (int c = 0; c < 8; c += 2) {
+    t[c] = _mm256_unpacklo_ps(r[c], r[c + 1]);
+    t[c + 1] = _mm256_unpackhi_ps(r[c], r[c + 1]);
+  }
+  __m256 q[8];
+  for (int c = 0; c < 8; c += 4) {
+    q[c] = _mm256_shuffle_ps(t[c], t[c + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    q[c + 1] = _mm256_shuffle_ps(t[c], t[c + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    q[c + 2] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    q[c + 3] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm256_permute2f128_ps(q[i], q[i + 4], 0x20);
+    r[i + 4] = _mm256_permute2f128_ps(q[i], q[i + 4], 0x31);
+  }
+}
+#endif
 
 // dst[x * ld_dst + y] = src[y * ld_src + x] for y < height (a multiple of 8) and x < width,
 // contiguous in src: 8 x 8 blocks transposed in registers. Returns how many x it did (a multiple
@@ -64,24 +87,10 @@ int64_t transpose_by_blocks(const T* src, int64_t ld_src, int64_t width, int64_t
     const int64_t x_end = width / 8 * 8;
     for (int64_t x = 0; x < x_end; x += 8) {
       for (int64_t y = 0; y < height; y += 8) {
-        __m256 r[8], t[8];  // r[c]: line y + c at x..x+7; out: line x + i, values y..y+7
+        __m256 r[8];
         for (int c = 0; c < 8; ++c) r[c] = _mm256_loadu_ps(src + (y + c) * ld_src + x);
-        for (int c = 0; c < 8; c += 2) {
-          t[c] = _mm256_unpacklo_ps(r[c], r[c + 1]);
-          t[c + 1] = _mm256_unpackhi_ps(r[c], r[c + 1]);
-        }
-        for (int c = 0; c < 8; c += 4) {
-          r[c] = _mm256_shuffle_ps(t[c], t[c + 2], _MM_SHUFFLE(1, 0, 1, 0));
-          r[c + 1] = _mm256_shuffle_ps(t[c], t[c + 2], _MM_SHUFFLE(3, 2, 3, 2));
-          r[c + 2] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(1, 0, 1, 0));
-          r[c + 3] = _mm256_shuffle_ps(t[c + 1], t[c + 3], _MM_SHUFFLE(3, 2, 3, 2));
-        }
-        for (int i = 0; i < 4; ++i) {
-          _mm256_storeu_ps(dst + (x + i) * ld_dst + y,
-                           _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
-          _mm256_storeu_ps(dst + (x + i + 4) * ld_dst + y,
-                           _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
-        }
+        transpose_8x8(r);
+        for (int i = 0; i < 8; ++i) _mm256_storeu_ps(dst + (x + i) * ld_dst + y, r[i]);
       }
     }
     return x_end;
@@ -91,30 +100,77 @@ int64_t transpose_by_blocks(const T* src, int64_t ld_src, int64_t width, int64_t
   return 0;
 }
 
-// A block: rows [0, mc) x k [0, kc) of `a` -> ceil(mc/MR) panels of MR rows x kc (each row
-// contiguous in k), zero padded. A row-major `a` packs with plain row copies, a column-major
-// one through 8 x 8 transposes.
+// One full A panel from a row-major a: MR rows (row stride rs) x k [0, kc) -> dst[k * MR + i],
+// 8 k at a time through an 8 x 8 transpose (rows MR..7 zero). Each column is stored as 8 values,
+// the last 8 - MR of which the next column overwrites: dst needs 8 spare elements past the
+// panel (see scratch). Returns how many k it did (a multiple of 8), or 0 where this ISA and
+// dtype have no such transpose.
 template <int MR, typename T>
-void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
-  if (rs == 1 && cs != 1) {  // column-major a (a transposed view): transposed 8 x 8 at a time
-    // The panels lie one after another, so row i of the block starts at dst + i * kc.
-    const int64_t k_blocked = kc / 8 * 8;
-    const int64_t rows_done = transpose_by_blocks(a, cs, mc, k_blocked, dst, kc);
-    for (int64_t i = 0; i < mc; ++i)
-      for (int64_t k = i < rows_done ? k_blocked : 0; k < kc; ++k) dst[i * kc + k] = a[k * cs + i];
-    std::fill(dst + mc * kc, dst + (mc + MR - 1) / MR * MR * kc, T(0));
+int64_t pack_a_panel_by_blocks(const T* src, int64_t rs, int64_t kc, T* dst) {
+#if defined(__AVX2__)
+  if constexpr (std::is_same_v<T, float> && MR <= 8) {
+    const int64_t k_end = kc / 8 * 8;
+    for (int64_t k = 0; k < k_end; k += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; ++i)
+        r[i] = i < MR ? _mm256_loadu_ps(src + i * rs + k) : _mm256_setzero_ps();
+      transpose_8x8(r);
+      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(dst + (k + c) * MR, r[c]);
+    }
+    return k_end;
+  }
+#endif
+  (void)src, (void)rs, (void)kc, (void)dst;
+  return 0;
+}
+
+// Rows of the row tile that starts `remaining` rows before the end of an M block (MR but at the
+// end), and the rows of the kernel that runs it: 2, 4 or MR, the fewest that cover it. A block
+// ending in MR + 2 rows ends in two 4-row tiles rather than MR and 2: a 2-row tile has only 4
+// accumulator chains, too few to hide the multiply-add latency, and runs at half speed.
+template <int MR>
+int64_t tile_rows(int64_t remaining) {
+  return MR == 6 && remaining == 8 ? 4 : std::min<int64_t>(MR, remaining);
+}
+template <int MR>
+int kernel_rows(int64_t rows) {
+  return rows <= 2 && MR > 2 ? 2 : rows <= 4 && MR > 4 ? 4 : MR;
+}
+
+// One A panel: `rows` rows (<= R) x k [0, kc) of `a` -> kc columns of R values, a(i, k) at
+// dst[k * R + i] (the micro-kernel broadcasts one column per k step, from one stream), zero
+// padded. A column-major `a` (a transposed view) copies R contiguous values per k; a row-major
+// one goes through 8 x 8 transposes.
+template <int R, typename T>
+void pack_a_panel(const T* a, int64_t rs, int64_t cs, int64_t rows, int64_t kc, T* dst) {
+  if (rows == R && rs == 1) {  // column-major a: each column is already R contiguous values
+    for (int64_t k = 0; k < kc; ++k) std::memcpy(dst + k * R, a + k * cs, R * sizeof(T));
     return;
   }
-  for (int64_t p = 0; p < mc; p += MR, dst += MR * kc) {
-    const int64_t rows = std::min<int64_t>(MR, mc - p);
-    const T* src = a + p * rs;
-    if (cs == 1) {
-      for (int64_t i = 0; i < rows; ++i) std::memcpy(dst + i * kc, src + i * rs, kc * sizeof(T));
-    } else {
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t k = 0; k < kc; ++k) dst[i * kc + k] = src[i * rs + k * cs];
+  const int64_t k_done = rows == R && cs == 1 ? pack_a_panel_by_blocks<R>(a, rs, kc, dst) : 0;
+  for (int64_t k = k_done; k < kc; ++k) {
+    for (int64_t i = 0; i < rows; ++i) dst[k * R + i] = a[i * rs + k * cs];
+    for (int64_t i = rows; i < R; ++i) dst[k * R + i] = T(0);
+  }
+}
+
+// A block: rows [0, mc) x k [0, kc) of `a` -> one panel per row tile (tile_rows), the panel of
+// the tile at row i starting at dst + i * kc.
+template <int MR, typename T>
+void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
+  for (int64_t i = 0, rows = 0; i < mc; i += rows) {
+    rows = tile_rows<MR>(mc - i);
+    const T* src = a + i * rs;
+    switch (kernel_rows<MR>(rows)) {
+      case 2:
+        pack_a_panel<2>(src, rs, cs, rows, kc, dst + i * kc);
+        break;
+      case 4:
+        pack_a_panel<4>(src, rs, cs, rows, kc, dst + i * kc);
+        break;
+      default:
+        pack_a_panel<MR>(src, rs, cs, rows, kc, dst + i * kc);
     }
-    std::fill(dst + rows * kc, dst + MR * kc, T(0));
   }
 }
 
@@ -161,11 +217,6 @@ struct Slab {
   // when `a_is_packed`, else serves as room for one zero-padded edge panel.
   void run(int64_t ic, int64_t mcur, int64_t jr_begin, int64_t jr_end, T* packed_a,
            bool a_is_packed) const {
-    const bool accumulate = pc > 0;
-    const bool epilogue = pc + kc == p.k && p.has_epilogue();  // the last slab finishes c
-    const T* a_block = p.a + ic * p.a_row_stride + pc * p.a_col_stride;
-    const bool a_column_major = p.a_col_stride != 1;  // read in place only if a_row_stride == 1
-    alignas(64) T edge[MR * NR];
     for (int64_t jr = jr_begin; jr < jr_end; ++jr) {
       const int64_t cols = std::min<int64_t>(NR, nc - jr * NR);
       const T* b_panel = b_packed ? b + jr * NR * kc : b + jr * NR;
@@ -176,46 +227,62 @@ struct Slab {
         b_panel = packed;
         b_stride = NR;
       }
-      for (int64_t ir = 0; ir < mcur; ir += MR) {
-        const int64_t rows = std::min<int64_t>(MR, mcur - ir);
-        const T* a_panel = packed_a + ir * kc;
-        if (!a_is_packed && rows < MR) {
-          pack_a<MR>(a_block + ir * p.a_row_stride, p.a_row_stride, p.a_col_stride, rows, kc,
-                     packed_a);
-          a_panel = packed_a;
+      for (int64_t ir = 0, rows = 0; ir < mcur; ir += rows) {
+        rows = tile_rows<MR>(mcur - ir);
+        switch (kernel_rows<MR>(rows)) {
+          case 2:
+            run_tile<2>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
+            break;
+          case 4:
+            run_tile<4>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
+            break;
+          default:
+            run_tile<MR>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
         }
-        const bool in_place = !a_is_packed && rows == MR;
-        T* c = p.c + (ic + ir) * p.ldc + (jc + jr * NR) * p.c_col_stride;
-        const bool full = rows == MR && cols == NR && p.c_col_stride == 1;
-        T* tile = full ? c : edge;
-        const int64_t ldt = full ? p.ldc : NR;
-        const bool tile_accumulate = full && accumulate;
-        if (in_place && a_column_major) {
-          Kernel::template run<APanel::ColumnMajor>(kc, a_block + ir, p.a_col_stride, b_panel,
-                                                    b_stride, tile, ldt, tile_accumulate);
-        } else if (in_place) {
-          Kernel::template run<APanel::RowMajor>(kc, a_block + ir * p.a_row_stride, p.a_row_stride,
-                                                 b_panel, b_stride, tile, ldt, tile_accumulate);
-        } else if (rows <= 2 && MR > 2) {  // last rows of M: only as many rows as needed
-          Kernel::template WithRows<2>::template run<APanel::RowMajor>(
-              kc, a_panel, kc, b_panel, b_stride, tile, ldt, tile_accumulate);
-        } else if (rows <= 4 && MR > 4) {
-          Kernel::template WithRows<4>::template run<APanel::RowMajor>(
-              kc, a_panel, kc, b_panel, b_stride, tile, ldt, tile_accumulate);
-        } else {
-          Kernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, b_stride, tile, ldt,
-                                                 tile_accumulate);
-        }
-        if (!full) {  // edge tile, or c transposed: element by element
-          const int64_t cs = p.c_col_stride;
-          for (int64_t i = 0; i < rows; ++i)
-            for (int64_t j = 0; j < cols; ++j)
-              c[i * p.ldc + j * cs] =
-                  accumulate ? c[i * p.ldc + j * cs] + edge[i * NR + j] : edge[i * NR + j];
-        }
-        if (epilogue) apply_epilogue(p, c, rows, cols, jc + jr * NR);
       }
     }
+  }
+
+  // Rows [ic + ir, + rows) x columns [jc + jr * NR, + cols) through the R-row kernel: a full
+  // tile is written straight to c, an edge one (or a transposed c) through a temporary.
+  template <int R>
+  void run_tile(int64_t ic, int64_t ir, int64_t rows, int64_t jr, int64_t cols, const T* b_panel,
+                int64_t b_stride, T* packed_a, bool a_is_packed) const {
+    using RowKernel = typename Kernel::template WithRows<R>;
+    const bool accumulate = pc > 0;
+    const T* a_tile = p.a + (ic + ir) * p.a_row_stride + pc * p.a_col_stride;
+    const T* a_panel = packed_a + ir * kc;
+    const bool in_place = !a_is_packed && rows == R;
+    if (!a_is_packed && !in_place) {  // too few rows for the kernel's reads: pack them
+      pack_a_panel<R>(a_tile, p.a_row_stride, p.a_col_stride, rows, kc, packed_a);
+      a_panel = packed_a;
+    }
+    T* c = p.c + (ic + ir) * p.ldc + (jc + jr * NR) * p.c_col_stride;
+    const bool full = rows == R && cols == NR && p.c_col_stride == 1;
+    alignas(64) T edge[R * NR];
+    T* tile = full ? c : edge;
+    const int64_t ldt = full ? p.ldc : NR;
+    const bool tile_accumulate = full && accumulate;
+    if (in_place &&
+        p.a_col_stride != 1) {  // column-major a (read in place only if so or row-major)
+      RowKernel::template run<APanel::ColumnMajor>(kc, a_tile, p.a_col_stride, b_panel, b_stride,
+                                                   tile, ldt, tile_accumulate);
+    } else if (in_place) {
+      RowKernel::template run<APanel::RowMajor>(kc, a_tile, p.a_row_stride, b_panel, b_stride, tile,
+                                                ldt, tile_accumulate);
+    } else {
+      RowKernel::template run<APanel::ColumnMajor>(kc, a_panel, R, b_panel, b_stride, tile, ldt,
+                                                   tile_accumulate);
+    }
+    if (!full) {
+      const int64_t cs = p.c_col_stride;
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          c[i * p.ldc + j * cs] =
+              accumulate ? c[i * p.ldc + j * cs] + edge[i * NR + j] : edge[i * NR + j];
+    }
+    if (pc + kc == p.k && p.has_epilogue())  // the last slab finishes c
+      apply_epilogue(p, c, rows, cols, jc + jr * NR);
   }
 };
 

@@ -35,6 +35,13 @@ struct SimdKernel {
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
+        // The C tile is written back after kc steps: fetch it now (both lines of a row that
+        // straddles two), so the write-back does not wait on L3 or memory.
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      __builtin_prefetch(c + i * ldc, 1);
+      __builtin_prefetch(c + i * ldc + NR - 1, 1);
+    }
     const T* rows[MR];
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
