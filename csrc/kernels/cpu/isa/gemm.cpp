@@ -227,7 +227,18 @@ struct Slab {
         b_panel = packed;
         b_stride = NR;
       }
-      for (int64_t ir = 0, rows = 0; ir < mcur; ir += rows) {
+      // The full tiles of a packed A (all but the last one or two) in one tight loop: per-tile
+      // bookkeeping would cost as much as the tile itself when K is small.
+      int64_t full_tiles = 0;
+      if (a_is_packed && cols == NR && p.c_col_stride == 1) {
+        full_tiles = mcur / MR;
+        if (full_tiles > 0 && tile_rows<MR>(mcur - (full_tiles - 1) * MR) < MR) --full_tiles;
+        T* c = p.c + ic * p.ldc + jc + jr * NR;
+        run_packed_tiles<Kernel>(full_tiles, kc, packed_a, b_panel, b_stride, c, p.ldc, pc > 0);
+        if (pc + kc == p.k && p.has_epilogue())
+          apply_epilogue(p, c, full_tiles * MR, cols, jc + jr * NR);
+      }
+      for (int64_t ir = full_tiles * MR, rows = 0; ir < mcur; ir += rows) {
         rows = tile_rows<MR>(mcur - ir);
         switch (kernel_rows<MR>(rows)) {
           case 2:
@@ -263,8 +274,7 @@ struct Slab {
     T* tile = full ? c : edge;
     const int64_t ldt = full ? p.ldc : NR;
     const bool tile_accumulate = full && accumulate;
-    if (in_place &&
-        p.a_col_stride != 1) {  // column-major a (read in place only if so or row-major)
+    if (in_place && p.a_col_stride != 1) {  // a column-major (else row-major, if in place)
       RowKernel::template run<APanel::ColumnMajor>(kc, a_tile, p.a_col_stride, b_panel, b_stride,
                                                    tile, ldt, tile_accumulate);
     } else if (in_place) {
