@@ -77,7 +77,7 @@ struct SimdKernel {
 // `tiles` full MR x NR tiles down a column of c (rows MR apart): tile t from the packed A panel
 // a + t * MR * kc (MR values per k) and the one B panel. Kept out of line: one tight loop.
 template <class Kernel, typename T>
-__attribute__((noinline)) void run_packed_tiles(int64_t tiles, int64_t kc, const T* a,
+__attribute__((noinline, flatten)) void run_packed_tiles(int64_t tiles, int64_t kc, const T* a,
                                                 const T* b, int64_t ldb, T* c, int64_t ldc,
                                                 bool accumulate) {
   constexpr int MR = Kernel::MR;
