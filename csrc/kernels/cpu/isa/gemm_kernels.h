@@ -35,12 +35,15 @@ struct SimdKernel {
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
-        // The C tile is written back after kc steps: fetch it now (both lines of a row that
-        // straddles two), so the write-back does not wait on L3 or memory.
+    // The C tile is written back after kc steps: fetch it now (both lines of a row that
+    // straddles two), so the write-back does not wait on L3. A short k loop gives a prefetch no
+    // time to land: there it only costs issue slots.
+    if (kc >= 64) {
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      __builtin_prefetch(c + i * ldc, 1);
-      __builtin_prefetch(c + i * ldc + NR - 1, 1);
+      for (int i = 0; i < MR; ++i) {
+        __builtin_prefetch(c + i * ldc, 1);
+        __builtin_prefetch(c + i * ldc + NR - 1, 1);
+      }
     }
     const T* rows[MR];
 #pragma GCC unroll 16
