@@ -111,6 +111,8 @@ int64_t pack_a_panel_by_blocks(const T* src, int64_t rs, int64_t kc, T* dst) {
   if constexpr (std::is_same_v<T, float> && MR <= 8) {
     const int64_t k_end = kc / 8 * 8;
     for (int64_t k = 0; k < k_end; k += 8) {
+      if (k % 16 == 0)  // the next panel's rows (short strided runs the hardware fetches late)
+        for (int i = 0; i < MR; ++i) __builtin_prefetch(src + (MR + i) * rs + k);
       __m256 r[8];
       for (int i = 0; i < 8; ++i)
         r[i] = i < MR ? _mm256_loadu_ps(src + i * rs + k) : _mm256_setzero_ps();
