@@ -203,9 +203,6 @@ void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) 
 // it saves.
 constexpr int64_t kInPlaceUses = 2;
 
-// A K slab shorter than this runs row tile by row tile along the B panels (Slab::run_along_rows).
-constexpr int64_t kShortSlab = 64;
-
 // One KC-deep slab of the product: c[rows of the unit, columns jc + panels] (+)= a @ b, with b
 // either packed (panels of kc x NR, one after another) or read in place (row-major b, row stride
 // ldb; an edge panel narrower than NR is then packed on the fly).
@@ -222,10 +219,6 @@ struct Slab {
   // when `a_is_packed`, else serves as room for one zero-padded edge panel.
   void run(int64_t ic, int64_t mcur, int64_t jr_begin, int64_t jr_end, T* packed_a,
            bool a_is_packed) const {
-    if (kc < kShortSlab && a_is_packed && b_packed && p.c_col_stride == 1) {
-      run_along_rows(ic, mcur, jr_begin, jr_end, packed_a);
-      return;
-    }
     for (int64_t jr = jr_begin; jr < jr_end; ++jr) {
       const int64_t cols = std::min<int64_t>(NR, nc - jr * NR);
       const T* b_panel = b_packed ? b + jr * NR * kc : b + jr * NR;
@@ -236,59 +229,30 @@ struct Slab {
         b_panel = packed;
         b_stride = NR;
       }
-      // The full tiles of a packed A (all but the last one or two) down the column in one tight
-      // loop: per-tile bookkeeping would cost as much as the tile itself when K is small.
+      // The full tiles of a packed A (all but the last one or two) in one tight loop: per-tile
+      // bookkeeping would cost as much as the tile itself when K is small.
       int64_t full_tiles = 0;
       if (a_is_packed && cols == NR && p.c_col_stride == 1) {
         full_tiles = mcur / MR;
         if (full_tiles > 0 && tile_rows<MR>(mcur - (full_tiles - 1) * MR) < MR) --full_tiles;
         T* c = p.c + ic * p.ldc + jc + jr * NR;
-        run_packed_tiles<Kernel>(full_tiles, kc, packed_a, MR * kc, b_panel, 0, b_stride, c,
-                                 MR * p.ldc, p.ldc, pc > 0);
+        run_packed_tiles<Kernel>(full_tiles, kc, packed_a, b_panel, b_stride, c, p.ldc, pc > 0);
         if (pc + kc == p.k && p.has_epilogue())
           apply_epilogue(p, c, full_tiles * MR, cols, jc + jr * NR);
       }
       for (int64_t ir = full_tiles * MR, rows = 0; ir < mcur; ir += rows) {
         rows = tile_rows<MR>(mcur - ir);
-        run_tile_any(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
+        switch (kernel_rows<MR>(rows)) {
+          case 2:
+            run_tile<2>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
+            break;
+          case 4:
+            run_tile<4>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
+            break;
+          default:
+            run_tile<MR>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
+        }
       }
-    }
-  }
-
-  // A short slab (small K), both operands packed: row tile by row tile, each along all the B
-  // panels (which stay in L1/L2), so that c is written row by row, in runs of whole lines the
-  // hardware prefetches; down the columns, each tile's 6 lines of c would miss L1 and hold up
-  // the stores behind them, costing more than the short k loop itself.
-  void run_along_rows(int64_t ic, int64_t mcur, int64_t jr_begin, int64_t jr_end,
-                      T* packed_a) const {
-    const int64_t jr_full_end = std::min(jr_end, nc / NR);  // panels [jr_begin, this) are full
-    const int64_t full_panels = std::max<int64_t>(jr_full_end - jr_begin, 0);
-    for (int64_t ir = 0, rows = 0; ir < mcur; ir += rows) {
-      rows = tile_rows<MR>(mcur - ir);
-      int64_t jr = jr_begin;
-      if (rows == MR) {
-        T* c = p.c + (ic + ir) * p.ldc + jc + jr_begin * NR;
-        run_packed_tiles<Kernel>(full_panels, kc, packed_a + ir * kc, 0, b + jr_begin * NR * kc,
-                                 NR * kc, NR, c, NR, p.ldc, pc > 0);
-        if (pc + kc == p.k && p.has_epilogue())
-          apply_epilogue(p, c, MR, full_panels * NR, jc + jr_begin * NR);
-        jr += full_panels;
-      }
-      for (; jr < jr_end; ++jr)
-        run_tile_any(ic, ir, rows, jr, std::min<int64_t>(NR, nc - jr * NR), b + jr * NR * kc, NR,
-                     packed_a, true);
-    }
-  }
-
-  void run_tile_any(int64_t ic, int64_t ir, int64_t rows, int64_t jr, int64_t cols,
-                    const T* b_panel, int64_t b_stride, T* packed_a, bool a_is_packed) const {
-    switch (kernel_rows<MR>(rows)) {
-      case 2:
-        return run_tile<2>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
-      case 4:
-        return run_tile<4>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
-      default:
-        return run_tile<MR>(ic, ir, rows, jr, cols, b_panel, b_stride, packed_a, a_is_packed);
     }
   }
 

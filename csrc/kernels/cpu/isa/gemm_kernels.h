@@ -77,17 +77,15 @@ struct SimdKernel {
   }
 };
 
-// `tiles` full MR x NR tiles of c in a row or a column: tile t from the packed A panel
-// a + t * a_step (MR values per k), the B panel b + t * b_step (row stride ldb) and c + t * c_step.
-// Kept out of line with the kernel inlined: one tight loop.
+// `tiles` full MR x NR tiles down a column of c (rows MR apart): tile t from the packed A panel
+// a + t * MR * kc (MR values per k) and the one B panel. Kept out of line: one tight loop.
 template <class Kernel, typename T>
 __attribute__((noinline, flatten)) void run_packed_tiles(int64_t tiles, int64_t kc, const T* a,
-                                                         int64_t a_step, const T* b,
-                                                         int64_t b_step, int64_t ldb, T* c,
-                                                         int64_t c_step, int64_t ldc,
-                                                         bool accumulate) {
-  for (int64_t t = 0; t < tiles; ++t, a += a_step, b += b_step, c += c_step)
-    Kernel::template run<APanel::ColumnMajor>(kc, a, Kernel::MR, b, ldb, c, ldc, accumulate);
+                                                const T* b, int64_t ldb, T* c, int64_t ldc,
+                                                bool accumulate) {
+  constexpr int MR = Kernel::MR;
+  for (int64_t t = 0; t < tiles; ++t, a += MR * kc, c += MR * ldc)
+    Kernel::template run<APanel::ColumnMajor>(kc, a, MR, b, ldb, c, ldc, accumulate);
 }
 
 #if defined(__AVX512F__)
