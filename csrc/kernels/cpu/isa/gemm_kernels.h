@@ -2,6 +2,7 @@
 // vector types, the register-tiled MR x NR kernels the packed GEMM runs, and the dot-product
 // tiles of narrow products.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -19,6 +20,9 @@ namespace tapeflow::cpu::TF_ISA::gemm_kernels {
 //   APanel::ColumnMajor  a(i, k) = a[k * a_stride + i]   (column-major a: a transposed view)
 enum class APanel { RowMajor, ColumnMajor };
 
+// k steps (6 cycles each for the AVX2 6 x 16 tile) between the C tile's prefetch and its use.
+constexpr int64_t kPrefetchSteps = 40;
+
 // SIMD tile of MR rows x NV vectors, for any vector type described by `Vec`.
 template <class Vec, int MR_, int NV>
 struct SimdKernel {
@@ -35,16 +39,6 @@ struct SimdKernel {
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = Vec::zero();
-    // The C tile is written back after kc steps: fetch it now (both lines of a row that
-    // straddles two), so the write-back does not wait on L3. A short k loop gives a prefetch no
-    // time to land: there it only costs issue slots.
-    if (kc >= 64) {
-#pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) {
-        __builtin_prefetch(c + i * ldc, 1);
-        __builtin_prefetch(c + i * ldc + NR - 1, 1);
-      }
-    }
     const T* rows[MR];
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
@@ -65,7 +59,19 @@ struct SimdKernel {
       }
     };
     // NOTE: not unrolled: with MR row pointers live, an unrolled loop runs out of registers.
-    for (int64_t k = 0; k < kc; ++k) step(k);
+    // The C tile is fetched kPrefetchSteps steps before the write-back (both lines of a row
+    // that straddles two): early enough to land from L3, late enough that the A and B panels
+    // streaming through L1 do not evict it first (rows of c a power of two apart share one set).
+    const int64_t k_prefetch = kc - kPrefetchSteps;
+    for (int64_t k = 0; k < k_prefetch; ++k) step(k);
+    if (k_prefetch > 0) {
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+        __builtin_prefetch(c + i * ldc, 1);
+        __builtin_prefetch(c + i * ldc + NR - 1, 1);
+      }
+    }
+    for (int64_t k = std::max<int64_t>(k_prefetch, 0); k < kc; ++k) step(k);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
