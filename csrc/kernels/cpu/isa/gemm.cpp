@@ -177,16 +177,26 @@ void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) 
 }
 
 // B panel range: columns [0, nc) x k [0, kc) of `b` -> ceil(nc/NR) panels of kc x NR.
+// A row-major b packs its full panels 8 rows at a time across all of them, so each row of b is
+// read in order (8 sequential streams the hardware prefetches), not down a column of lines.
 template <int NR, typename T>
 void pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, T* dst) {
-  for (int64_t p = 0; p < nc; p += NR, dst += kc * NR) {
+  int64_t p = 0;
+  if (cs == 1) {
+    const int64_t full_panels = nc / NR;
+    for (int64_t k0 = 0; k0 < kc; k0 += 8) {
+      const int64_t k1 = std::min<int64_t>(kc, k0 + 8);
+      for (int64_t panel = 0; panel < full_panels; ++panel)
+        for (int64_t k = k0; k < k1; ++k)
+          for (int j = 0; j < NR; ++j)
+            dst[panel * kc * NR + k * NR + j] = b[k * rs + panel * NR + j];
+    }
+    p = full_panels * NR;
+    dst += full_panels * kc * NR;
+  }
+  for (; p < nc; p += NR, dst += kc * NR) {
     const int64_t cols = std::min<int64_t>(NR, nc - p);
     const T* src = b + p * cs;
-    if (cols == NR && cs == 1) {  // row-major b: NR contiguous values per k
-      for (int64_t k = 0; k < kc; ++k)
-        for (int j = 0; j < NR; ++j) dst[k * NR + j] = src[k * rs + j];
-      continue;
-    }
     if (cols < NR) std::fill(dst, dst + kc * NR, T(0));
     int64_t k_done = 0;  // column-major b (b transposed): 8 x 8 blocks transposed in registers
     if (cols == NR && rs == 1) k_done = transpose_by_blocks(src, cs, kc, int64_t(NR), dst, NR);

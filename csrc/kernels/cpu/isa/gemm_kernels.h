@@ -87,8 +87,8 @@ struct SimdKernel {
 // a + t * MR * kc (MR values per k) and the one B panel. Kept out of line: one tight loop.
 template <class Kernel, typename T>
 __attribute__((noinline, flatten)) void run_packed_tiles(int64_t tiles, int64_t kc, const T* a,
-                                                const T* b, int64_t ldb, T* c, int64_t ldc,
-                                                bool accumulate) {
+                                                         const T* b, int64_t ldb, T* c, int64_t ldc,
+                                                         bool accumulate) {
   constexpr int MR = Kernel::MR;
   for (int64_t t = 0; t < tiles; ++t, a += MR * kc, c += MR * ldc)
     Kernel::template run<APanel::ColumnMajor>(kc, a, MR, b, ldb, c, ldc, accumulate);
