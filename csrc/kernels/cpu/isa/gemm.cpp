@@ -45,8 +45,7 @@ T* scratch(int slot, int64_t count) {
   thread_local Buffer buffers[3];
   Buffer& buf = buffers[slot];
   if (buf.capacity < count) {
-    // 8 spare elements: pack_a_panel_by_blocks stores whole vectors past a panel's last column
-    const size_t bytes = (size_t(count + 8) * sizeof(T) + 63) / 64 * 64;
+    const size_t bytes = (size_t(count) * sizeof(T) + 63) / 64 * 64;
     buf.data.reset(static_cast<T*>(std::aligned_alloc(64, bytes)));
     if (!buf.data) throw ResourceExhaustedError("gemm: out of memory for a packing buffer");
     buf.capacity = count;
@@ -100,32 +99,6 @@ int64_t transpose_by_blocks(const T* src, int64_t ld_src, int64_t width, int64_t
   return 0;
 }
 
-// One full A panel from a row-major a: MR rows (row stride rs) x k [0, kc) -> dst[k * MR + i],
-// 8 k at a time through an 8 x 8 transpose (rows MR..7 zero). Each column is stored as 8 values,
-// the last 8 - MR of which the next column overwrites: dst needs 8 spare elements past the
-// panel (see scratch). Returns how many k it did (a multiple of 8), or 0 where this ISA and
-// dtype have no such transpose.
-template <int MR, typename T>
-int64_t pack_a_panel_by_blocks(const T* src, int64_t rs, int64_t kc, T* dst) {
-#if defined(__AVX2__)
-  if constexpr (std::is_same_v<T, float> && MR <= 8) {
-    const int64_t k_end = kc / 8 * 8;
-    for (int64_t k = 0; k < k_end; k += 8) {
-      if (k % 16 == 0)  // the next panel's rows (short strided runs the hardware fetches late)
-        for (int i = 0; i < MR; ++i) __builtin_prefetch(src + (MR + i) * rs + k);
-      __m256 r[8];
-      for (int i = 0; i < 8; ++i)
-        r[i] = i < MR ? _mm256_loadu_ps(src + i * rs + k) : _mm256_setzero_ps();
-      transpose_8x8(r);
-      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(dst + (k + c) * MR, r[c]);
-    }
-    return k_end;
-  }
-#endif
-  (void)src, (void)rs, (void)kc, (void)dst;
-  return 0;
-}
-
 // Rows of the row tile that starts `remaining` rows before the end of an M block (MR but at the
 // end), and the rows of the kernel that runs it: 2, 4 or MR, the fewest that cover it. A block
 // ending in MR + 2 rows ends in two 4-row tiles rather than MR and 2: a 2-row tile has only 4
@@ -139,41 +112,24 @@ int kernel_rows(int64_t rows) {
   return rows <= 2 && MR > 2 ? 2 : rows <= 4 && MR > 4 ? 4 : MR;
 }
 
-// One A panel: `rows` rows (<= R) x k [0, kc) of `a` -> kc columns of R values, a(i, k) at
-// dst[k * R + i] (the micro-kernel broadcasts one column per k step, from one stream), zero
-// padded. A column-major `a` (a transposed view) copies R contiguous values per k; a row-major
-// one goes through 8 x 8 transposes.
-template <int R, typename T>
-void pack_a_panel(const T* a, int64_t rs, int64_t cs, int64_t rows, int64_t kc, T* dst) {
-  if (rows == R && rs == 1) {  // column-major a: each column is already R contiguous values
-    for (int64_t k = 0; k < kc; ++k) std::memcpy(dst + k * R, a + k * cs, R * sizeof(T));
-    return;
-  }
-  const int64_t k_done = rows == R && cs == 1 ? pack_a_panel_by_blocks<R>(a, rs, kc, dst) : 0;
-  for (int64_t k = k_done; k < kc; ++k) {
-    for (int64_t i = 0; i < rows; ++i) dst[k * R + i] = a[i * rs + k * cs];
-    for (int64_t i = rows; i < R; ++i) dst[k * R + i] = T(0);
-  }
-}
-
-// A block: rows [0, mc) x k [0, kc) of `a` -> one panel per row tile (tile_rows), the panel of
-// the tile at row i starting at dst + i * kc.
+// A block: rows [0, mc) x k [0, kc) of `a` -> one panel per row tile (tile_rows): the rows
+// one after another, a(i, k) at dst[i * kc + k], then zero rows up to the row count of the last
+// tile's kernel. A row-major `a` copies rows; a column-major one (a transposed view) goes through
+// 8 x 8 transposes.
 template <int MR, typename T>
 void pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, T* dst) {
-  for (int64_t i = 0, rows = 0; i < mc; i += rows) {
-    rows = tile_rows<MR>(mc - i);
-    const T* src = a + i * rs;
-    switch (kernel_rows<MR>(rows)) {
-      case 2:
-        pack_a_panel<2>(src, rs, cs, rows, kc, dst + i * kc);
-        break;
-      case 4:
-        pack_a_panel<4>(src, rs, cs, rows, kc, dst + i * kc);
-        break;
-      default:
-        pack_a_panel<MR>(src, rs, cs, rows, kc, dst + i * kc);
-    }
+  if (cs == 1) {
+    for (int64_t i = 0; i < mc; ++i) std::memcpy(dst + i * kc, a + i * rs, kc * sizeof(T));
+  } else {
+    const int64_t k_blocked = kc / 8 * 8;
+    const int64_t rows_done = rs == 1 ? transpose_by_blocks(a, cs, mc, k_blocked, dst, kc) : 0;
+    for (int64_t i = 0; i < mc; ++i)
+      for (int64_t k = i < rows_done ? k_blocked : 0; k < kc; ++k)
+        dst[i * kc + k] = a[i * rs + k * cs];
   }
+  int64_t last = 0;  // first row of the last tile
+  for (int64_t i = 0; i < mc; i += tile_rows<MR>(mc - i)) last = i;
+  std::fill(dst + mc * kc, dst + (last + kernel_rows<MR>(mc - last)) * kc, T(0));
 }
 
 // B panel range: columns [0, nc) x k [0, kc) of `b` -> ceil(nc/NR) panels of kc x NR.
@@ -277,7 +233,7 @@ struct Slab {
     const T* a_panel = packed_a + ir * kc;
     const bool in_place = !a_is_packed && rows == R;
     if (!a_is_packed && !in_place) {  // too few rows for the kernel's reads: pack them
-      pack_a_panel<R>(a_tile, p.a_row_stride, p.a_col_stride, rows, kc, packed_a);
+      pack_a<MR>(a_tile, p.a_row_stride, p.a_col_stride, rows, kc, packed_a);
       a_panel = packed_a;
     }
     T* c = p.c + (ic + ir) * p.ldc + (jc + jr * NR) * p.c_col_stride;
@@ -293,8 +249,8 @@ struct Slab {
       RowKernel::template run<APanel::RowMajor>(kc, a_tile, p.a_row_stride, b_panel, b_stride, tile,
                                                 ldt, tile_accumulate);
     } else {
-      RowKernel::template run<APanel::ColumnMajor>(kc, a_panel, R, b_panel, b_stride, tile, ldt,
-                                                   tile_accumulate);
+      RowKernel::template run<APanel::RowMajor>(kc, a_panel, kc, b_panel, b_stride, tile, ldt,
+                                                tile_accumulate);
     }
     if (!full) {
       const int64_t cs = p.c_col_stride;

@@ -84,14 +84,15 @@ struct SimdKernel {
 };
 
 // `tiles` full MR x NR tiles down a column of c (rows MR apart): tile t from the packed A panel
-// a + t * MR * kc (MR values per k) and the one B panel. Kept out of line: one tight loop.
+// a + t * MR * kc (MR rows of kc values) and the one B panel. Kept out of line, the kernel
+// inlined: one tight loop.
 template <class Kernel, typename T>
 __attribute__((noinline, flatten)) void run_packed_tiles(int64_t tiles, int64_t kc, const T* a,
                                                          const T* b, int64_t ldb, T* c, int64_t ldc,
                                                          bool accumulate) {
   constexpr int MR = Kernel::MR;
   for (int64_t t = 0; t < tiles; ++t, a += MR * kc, c += MR * ldc)
-    Kernel::template run<APanel::ColumnMajor>(kc, a, MR, b, ldb, c, ldc, accumulate);
+    Kernel::template run<APanel::RowMajor>(kc, a, kc, b, ldb, c, ldc, accumulate);
 }
 
 #if defined(__AVX512F__)
