@@ -48,6 +48,15 @@ def test_every_size_up_to_67(dim, transpose_a, transpose_b, rng):
         _check_matmul(rng, shape["m"], shape["k"], shape["n"], transpose_a, transpose_b)
 
 
+# Row counts whose M block ends in each possible last tile: 6n + 2 ends in two 4-row tiles
+# (8, 14, 128, 134), the others in one tile of 1..6 rows; K = 300 runs two K slabs (the second
+# accumulates into c), N = 40 two full panels and an edge.
+@pytest.mark.parametrize("transpose_a,transpose_b", TRANSPOSES)
+@pytest.mark.parametrize("m", [8, 14, 15, 16, 17, 18, 19, 128, 134, 255])
+def test_every_last_row_tile_of_an_m_block(m, transpose_a, transpose_b, rng):
+    _check_matmul(rng, m, 300, 40, transpose_a, transpose_b)
+
+
 # Primes straddling the cache blocks (K slabs of ~256, M blocks of ~250, 16-column panels) and
 # the thread split (2^19 and 2^27 multiply-adds).
 PRIME_SIZES = [(2, 3, 5), (61, 67, 71), (127, 251, 257), (257, 263, 269), (521, 523, 541)]
