@@ -1,4 +1,5 @@
-"""Shared timing helpers: warm up, then the median of several timed repetitions."""
+"""Shared timing helpers: warm up, then the median of several timed repetitions; (wall, CPU)
+clock pairs for the training runs; the aligned tables every benchmark prints."""
 
 from __future__ import annotations
 
@@ -30,6 +31,31 @@ def median_seconds(fn, repeats: int = 15, min_time: float = 0.02, clock=time.per
             fn()
         samples.append((clock() - start) / loops)
     return statistics.median(samples)
+
+
+def clocks() -> tuple[float, float]:
+    """(wall, CPU) readings: a start for `since`."""
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    """(wall, CPU) seconds since `start`; CPU time counts every thread of the process, and on
+    a shared machine it is the better measure of single-threaded work."""
+    wall, cpu = clocks()
+    return wall - start[0], cpu - start[1]
+
+
+def median_rates(run, count: int, repeats: int) -> tuple[float, float]:
+    """Median (wall, CPU) rates, `count` units (steps, rows) per call of `run()`."""
+    samples = []
+    for _ in range(repeats):
+        start = clocks()
+        run()
+        samples.append(since(start))
+    return (
+        statistics.median(count / wall for wall, _ in samples),
+        statistics.median(count / cpu for _, cpu in samples),
+    )
 
 
 @contextmanager
