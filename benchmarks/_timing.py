@@ -3,6 +3,8 @@ clock pairs for the training runs; the aligned tables every benchmark prints."""
 
 from __future__ import annotations
 
+import os
+import platform
 import statistics
 import time
 from contextlib import contextmanager
@@ -31,6 +33,12 @@ def median_seconds(fn, repeats: int = 15, min_time: float = 0.02, clock=time.per
             fn()
         samples.append((clock() - start) / loops)
     return statistics.median(samples)
+
+
+def best_thread_seconds(fn, rounds: int = 3) -> float:
+    """This thread's CPU seconds per call of fn, the best of `rounds` medians: for work that runs
+    on the calling thread (tiny tensors), undisturbed by other processes on a shared machine."""
+    return min(median_seconds(fn, clock=time.thread_time) for _ in range(rounds))
 
 
 def clocks() -> tuple[float, float]:
@@ -68,6 +76,18 @@ def blas_threads(n: int):
         return
     with threadpool_limits(limits=n, user_api="blas"):
         yield
+
+
+def machine_description() -> str:
+    """The processor, its cores, the kernels tapeflow picked for it and NumPy's version."""
+    import numpy as np
+
+    import tapeflow as tf
+
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+        f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}"
+    )
 
 
 def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
