@@ -59,3 +59,23 @@ def test_runner_reports_a_failing_child():
     # One epoch cannot show the loss falling: the child's check fails, and the runner says why.
     result = _peers_fit.measure("numpy", "mnist", threads=1, rows=384, epochs=1)
     assert "loss did not fall" in result["error"]
+
+
+def test_epoch_seconds_are_medians_after_the_warm_up_epoch_and_need_a_falling_loss():
+    seconds = [(9.0, 9.0), (1.0, 2.0), (3.0, 1.0), (2.0, 5.0)]  # (wall, cpu); the first warms up
+    assert _fit_workloads.epoch_seconds("numpy", seconds, [3.0, 2.0, 1.0, 0.5]) == (2.0, 2.0)
+    with pytest.raises(AssertionError, match="numpy: the MNIST loss did not fall"):
+        _fit_workloads.epoch_seconds("numpy", seconds, [1.0, 2.0, 3.0, 1.0])
+
+
+def test_steps_per_second_needs_a_falling_loss():
+    losses = iter([3.0, 2.0, 1.0])  # warm-up, one timed epoch, last
+
+    def epoch():
+        sum(range(10_000))  # some work, so that the CPU clock moves
+        return next(losses)
+
+    wall, cpu = _fit_workloads.steps_per_second(epoch, steps=10, repeats=1)
+    assert wall > 0 and cpu > 0
+    with pytest.raises(AssertionError, match="loss did not fall"):
+        _fit_workloads.steps_per_second(lambda: 1.0, steps=10, repeats=1)
