@@ -50,6 +50,16 @@ def glorot_uniform(rng, fan_in: int, fan_out: int) -> np.ndarray:
     return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32)
 
 
+def mnist_initial_params(rng) -> list[np.ndarray]:
+    """[w1 (784, 512), b1 (512,), w2 (512, 10), b2 (10,)]: Keras's Dense initialisers."""
+    return [
+        glorot_uniform(rng, MNIST_FEATURES, 512),
+        np.zeros(512, np.float32),
+        glorot_uniform(rng, 512, 10),
+        np.zeros(10, np.float32),
+    ]
+
+
 def check_tiny_sgd_step(x, y, w0, b0, w1, b1) -> None:
     """(w1, b1) must be one SGD step of mse from (w0, b0) on (x, y), worked in float64."""
     w0, b0 = np.asarray(w0, np.float64), np.asarray(b0, np.float64)

@@ -10,13 +10,13 @@ from _fit_workloads import (
     EPSILON,
     LEARNING_RATE,
     MNIST_BATCH,
-    MNIST_FEATURES,
     RHO,
     TINY_BATCH,
     TINY_FEATURES,
     TINY_LEARNING_RATE,
     check_tiny_sgd_step,
     glorot_uniform,
+    mnist_initial_params,
     steps_per_second,
     tiny_batches,
 )
@@ -42,18 +42,13 @@ def mnist_epochs(x, y, epochs: int, threads: int):
     import jax.numpy as jnp
 
     rng = np.random.default_rng(0)
-    params = {
-        "w1": glorot_uniform(rng, MNIST_FEATURES, 512),
-        "b1": np.zeros(512, np.float32),
-        "w2": glorot_uniform(rng, 512, 10),
-        "b2": np.zeros(10, np.float32),
-    }
-    params = jax.tree.map(jnp.asarray, params)
+    params = [jnp.asarray(p) for p in mnist_initial_params(rng)]  # [w1, b1, w2, b2]
     velocity = jax.tree.map(jnp.zeros_like, params)
 
     def loss_and_logits(params, xb, yb):
-        hidden = jax.nn.relu(xb @ params["w1"] + params["b1"])
-        logits = hidden @ params["w2"] + params["b2"]
+        w1, b1, w2, b2 = params
+        hidden = jax.nn.relu(xb @ w1 + b1)  # (batch, 512)
+        logits = hidden @ w2 + b2  # (batch, 10)
         picked = jnp.take_along_axis(jax.nn.log_softmax(logits), yb[:, None], axis=1)
         return -jnp.mean(picked), logits
 

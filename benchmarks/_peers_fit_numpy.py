@@ -8,13 +8,13 @@ from _fit_workloads import (
     EPSILON,
     LEARNING_RATE,
     MNIST_BATCH,
-    MNIST_FEATURES,
     RHO,
     TINY_BATCH,
     TINY_FEATURES,
     TINY_LEARNING_RATE,
     check_tiny_sgd_step,
     glorot_uniform,
+    mnist_initial_params,
     steps_per_second,
     tiny_batches,
 )
@@ -26,12 +26,7 @@ def mnist_epochs(x, y, epochs: int, threads: int):
     """(wall, CPU) seconds and mean loss of each epoch; the threads are OpenBLAS's, which the
     driver limits through the environment."""
     rng = np.random.default_rng(0)
-    params = [
-        glorot_uniform(rng, MNIST_FEATURES, 512),
-        np.zeros(512, np.float32),
-        glorot_uniform(rng, 512, 10),
-        np.zeros(10, np.float32),
-    ]
+    params = mnist_initial_params(rng)
     velocity = [np.zeros_like(p) for p in params]
     seconds, losses = [], []
     for _ in range(epochs):
