@@ -31,22 +31,15 @@ import sys
 import numpy as np
 
 from tapeflow import _C
+from tapeflow import config as _config
 from tapeflow import variables as _variables
 
 Tensor = _C.Tensor
-_run_eagerly = [False]  # tf.config.run_functions_eagerly
+_run_eagerly = _config._functions_run_eagerly  # tf.config.run_functions_eagerly
 _MAX_TRACES_PER_FUNCTION = 64  # more signatures than this: the function runs eagerly
 # Refused recordings of one signature before it runs eagerly for good: the first calls often
 # build layers, metrics or optimizer slots (Variables), which only those calls do.
 _MAX_REFUSED = 3
-
-
-def run_functions_eagerly(run_eagerly: bool) -> None:
-    _run_eagerly[0] = bool(run_eagerly)
-
-
-def functions_run_eagerly() -> bool:
-    return _run_eagerly[0]
 
 
 class _Eager:
@@ -157,11 +150,12 @@ class Function:
         return result
 
     def experimental_get_tracing_reason(self, *args, **kwargs):
-        """Why the call with these arguments runs eagerly, or None when it replays a program
-        (or has not been traced yet)."""
+        """None when a call with these arguments replays a program, else why it does not."""
         tensors: list = []
         key = (_key(args, tensors, []), _key(kwargs, tensors, []) if kwargs else None)
         entry = self._cache.get(key)
+        if entry is None:
+            return "not traced yet"
         return entry.why if type(entry) is _Eager else None
 
     def experimental_get_tracing_count(self) -> int:
@@ -263,4 +257,4 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
                     reduce_retracing=reduce_retracing)
 
 
-__all__ = ["function", "Function", "run_functions_eagerly", "functions_run_eagerly"]
+__all__ = ["function", "Function"]
