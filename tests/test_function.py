@@ -32,7 +32,7 @@ def _train(model, optimizer, batches, traced: bool):
         with tf.GradientTape() as tape:
             loss = loss_fn(y, model(x, training=True))
         grads = tape.gradient(loss, model.trainable_weights)
-        optimizer.apply_gradients(zip(grads, model.trainable_weights))
+        optimizer.apply_gradients(zip(grads, model.trainable_weights, strict=True))
         return loss
 
     run = tf.function(step) if traced else step
@@ -160,7 +160,7 @@ def test_random_ops_draw_new_numbers_at_every_run():
     zero = tf.constant(np.zeros(4, np.float32))
     draws = [noise(zero).numpy() for _ in range(4)]
     assert noise.experimental_get_tracing_reason(zero) is None
-    for a, b in zip(draws, draws[1:]):
+    for a, b in zip(draws, draws[1:], strict=False):
         assert not np.array_equal(a, b)
 
 
@@ -259,7 +259,7 @@ def test_fit_traced_equals_fit_eager():
         model = _model()
         model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"], run_eagerly=run_eagerly)
-        np.random.seed(3)  # fit shuffles with NumPy's global generator, as Keras does
+        np.random.seed(3)  # noqa: NPY002 (fit shuffles with NumPy's global generator, as Keras)
         history = model.fit(x, y, batch_size=16, epochs=3, verbose=0, validation_split=0.25)
         histories.append(history.history)
         weights.append([w.numpy() for w in model.weights])
