@@ -151,6 +151,11 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("_shape", [](const Tensor& t) { return to_tuple(t.shape()); })
       .def_property_readonly("_strides", [](const Tensor& t) { return to_tuple(t.strides()); })
       .def_property_readonly("_dtype", &Tensor::dtype)
+      // (shape, dtype) in one call: a tf.function's signature of a tensor argument.
+      .def_property_readonly("_signature",
+                             [](const Tensor& t) {
+                               return py::make_tuple(to_tuple(t.shape()), int(t.dtype()));
+                             })
       .def_property_readonly("_id", &Tensor::id)
       .def_property_readonly("_offset", &Tensor::offset)
       .def_property_readonly("_data_ptr",
