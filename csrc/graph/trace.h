@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "autograd/tape.h"
+#include "core/errors.h"
 #include "core/tensor.h"
 
 namespace tapeflow::graph {
@@ -165,6 +166,8 @@ inline void store_outputs(Frame& f, const std::vector<Slot>& slots, Tensor out) 
   f.values[slots[0]] = std::move(out);
 }
 inline void store_outputs(Frame& f, const std::vector<Slot>& slots, std::vector<Tensor> outs) {
+  TF_CHECK(outs.size() == slots.size(), InternalError, "tf.function: an op gave ", outs.size(),
+           " results where it gave ", slots.size(), " when traced");
   for (size_t i = 0; i < slots.size(); ++i)
     if (slots[i] != kNoSlot) f.values[slots[i]] = std::move(outs[i]);
 }
@@ -251,6 +254,7 @@ class Program {
   std::vector<Capture> captures_;
   std::vector<Slot> capture_slots_;
   std::vector<Slot> input_slots_;                   // after bind_inputs: args, then bound captures
+  std::vector<DType> input_dtypes_;                 // per input
   std::vector<bool> input_written_;                 // per input
   std::vector<Dims> slot_shapes_;                   // every slot's shape at recording
   std::vector<std::pair<Slot, Tensor>> constants_;  // slot, value (unbound captures included)
