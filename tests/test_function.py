@@ -300,3 +300,20 @@ def test_program_inputs_are_checked():
         _C.begin_recording([])
         _C.begin_recording([])
     _C.abandon_recording()
+
+
+def test_runs_write_variables_in_place():
+    v = tf.Variable([1.0])
+
+    @tf.function
+    def bump():
+        v.assign_add([1.0])
+        return v.value()
+
+    bump()
+    bump()
+    value_id = v._value._id  # tensors' ids are never reused
+    bump()
+    bump()
+    assert v._value._id == value_id  # nothing held the value: no copy-on-write
+    assert float(v.numpy()[0]) == 5.0

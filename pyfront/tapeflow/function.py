@@ -180,6 +180,17 @@ def _bind(program, leaves, positions, structure, keep):
         elif written:
             return _Eager("an op wrote in place into a tensor that is no Variable's value", 0)
     program.bind_inputs(indices)
+    # The result's tensors are filled in at each run: holding them here would keep a traced
+    # Variable value referenced, and every run would copy it (copy-on-write).
+    if positions and structure is not _ONE_TENSOR:
+        from tapeflow import nest
+
+        leaves = list(leaves)
+        for i in positions:
+            leaves[i] = None
+        structure = nest.pack_sequence_as(structure, leaves)
+    elif positions:
+        leaves = [None]
     return _Traced(program, bound, leaves, positions, structure, keep)
 
 
