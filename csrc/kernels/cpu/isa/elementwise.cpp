@@ -1,13 +1,14 @@
 // Elementwise loops, compiled once per ISA (see isa_namespace.h). The contiguous and
 // scalar-broadcast cases are plain loops the compiler vectorises for the target ISA; any other
 // stride pattern takes the strided loop. The maths comes from kernels/scalar_ops.h, except for
-// the transcendental functions of floats, which use the vector versions in isa/vecmath.h and
-// isa/vecmath_trig.h (gathering strided operands into short contiguous blocks).
+// the transcendental functions of floats, which use the vector versions in isa/vecmath*.h
+// (strided operands gathered into short contiguous blocks).
 #include <algorithm>
 #include <cstring>
 #include <optional>
 
 #include "kernels/cpu/isa/vecmath.h"
+#include "kernels/cpu/isa/vecmath_pow.h"
 #include "kernels/cpu/isa/vecmath_trig.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/scalar_ops.h"

@@ -10,6 +10,7 @@
 //   Vec<T>::Mask    one bool per lane: & | !, any(), all(), select(mask, a, b)
 //   widen_low(Vec<float>), widen_high(Vec<float>)   its first / second half of the lanes as a
 //                   Vec<double> (exact); narrow(low, high) rounds two back into one Vec<float>
+//   gather(table, index)   Vec<double> of table[index[i]], index in Vec<double>::Bits
 //
 // NOTE: min(a, b) and max(a, b) return b when either is NaN, as the x86 instructions do; the
 // maths relies on it (clamp(x) = min(hi, max(lo, x)) keeps a NaN x).
@@ -112,6 +113,9 @@ inline Vec<double> widen_low(Vec<float> x) { return _mm512_cvtps_pd(_mm512_castp
 inline Vec<double> widen_high(Vec<float> x) {
   return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x.v), 1)));
 }
+inline Vec<double> gather(const double* table, Bits64x8 index) {
+  return _mm512_i64gather_pd(index.v, table, 8);
+}
 inline Vec<float> narrow(Vec<double> low, Vec<double> high) {
   const __m512d low_half = _mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(low.v)));
   return _mm512_castpd_ps(
@@ -146,7 +150,12 @@ inline Vec<double> select(MaskF64x4 m, Vec<double> a, Vec<double> b) {
   return _mm256_blendv_pd(b.v, a.v, m.v);
 }
 inline Vec<double> widen_low(Vec<float> x) { return _mm256_cvtps_pd(_mm256_castps256_ps128(x.v)); }
-inline Vec<double> widen_high(Vec<float> x) { return _mm256_cvtps_pd(_mm256_extractf128_ps(x.v, 1)); }
+inline Vec<double> widen_high(Vec<float> x) {
+  return _mm256_cvtps_pd(_mm256_extractf128_ps(x.v, 1));
+}
+inline Vec<double> gather(const double* table, Bits64x4 index) {
+  return _mm256_i64gather_pd(table, index.v, 8);
+}
 inline Vec<float> narrow(Vec<double> low, Vec<double> high) {
   return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(low.v)),
                               _mm256_cvtpd_ps(high.v), 1);
@@ -258,6 +267,9 @@ template <class T>
 Vec<T> max(Vec<T> a, Vec<T> b) { return select(b < a, a, b); }
 inline Vec<double> widen_low(Vec<float> x) { return Float64x2{x.v[0], x.v[1]}; }
 inline Vec<double> widen_high(Vec<float> x) { return Float64x2{x.v[2], x.v[3]}; }
+inline Vec<double> gather(const double* table, Vec<double>::Bits index) {
+  return Float64x2{table[index.v[0]], table[index.v[1]]};
+}
 inline Vec<float> narrow(Vec<double> low, Vec<double> high) {
   return Float32x4{float(low.v[0]), float(low.v[1]), float(high.v[0]), float(high.v[1])};
 }

@@ -1,12 +1,11 @@
 // Vectorised transcendental functions over simd::Vec<float> and simd::Vec<double>: exp, expm1,
-// log, log1p, tanh, sigmoid, softplus; pow for float (sin, cos, tan: vecmath_trig.h). They are the fast CPU versions of the functors in
+// log, log1p, tanh, sigmoid, softplus (float sin, cos, tan: vecmath_trig.h; pow: vecmath_pow.h). They are the fast CPU versions of the functors in
 // kernels/scalar_ops.h, which stay the scalar reference (and the CUDA code).
 //
 // Error against the exact result, over all finite inputs (tests/test_vecmath.py sweeps them):
 // exp and log within 1 ulp; expm1, log1p and tanh 1.5 (float64 expm1: 2); sigmoid and softplus
 // 2.5. inf, -inf, NaN, +-0 and overflow follow the C library (exp(-inf) = 0, log(0) = -inf,
 // log(-1) = NaN, tanh(-0) = -0, ...), and so does gradual underflow where denormals are kept.
-// Float pow is within 1 ulp (0.5 and a hair: it is computed in double) with C's special cases.
 // Kernels run with denormals flushed (see parallel.h), so there a subnormal input reads as 0
 // and a subnormal result becomes 0, as in TensorFlow.
 //
@@ -24,7 +23,6 @@
 //   tanh:  expm1(2|x|) / (expm1(2|x|) + 2) with x's sign; an odd polynomial near 0.
 //   sigmoid: 1 / (1 + exp(-x)), or exp(x) / (1 + exp(x)) below 0.
 //   softplus: max(x, 0) + log1p(exp(-|x|)).
-//   pow:   exp(y log|x|) in double lanes, its sign and special cases from x and y (C99 Annex F).
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -282,34 +280,6 @@ template <class F>
 inline Vec<float> in_double_lanes(F f, Vec<float> x, Vec<float> y) {
   return simd::narrow(f(simd::widen_low(x), simd::widen_low(y)),
                       f(simd::widen_high(x), simd::widen_high(y)));
-}
-
-// pow(x, y) for double lanes holding floats. Where the float result is finite and not zero,
-// |y log|x|| < 104 carries an error below 2^-45 relative, so rounding to float adds at most a
-// hair to half an ulp. x^y with x < 0 takes the sign of x for odd integer y and is NaN for a
-// finite non-integer y; x^0 = 1^y = (-1)^inf = 1 (NaN or not); 0 and inf follow from log and
-// exp (log 0 = -inf, ...), -0 and -inf keep their sign for odd y, as C's pow.
-inline Vec<double> pow_of_floats(Vec<double> x, Vec<double> y) {
-  using V = Vec<double>;
-  const V magic(Constants<double>::kRoundMagic), one(1), infinity(kInfinity<double>);
-  const V abs_y = abs(y);
-  // Every float from 2^23 up is an integer, and even from 2^24 up; below, adding and taking
-  // away the magic number rounds to an integer.
-  const V rounded = (y + magic) - magic;
-  const V half_rounded = fma(y, V(0.5), magic) - magic;
-  const auto integer = (V(0x1p23) <= abs_y) | (rounded == y);  // +-inf too, NaN not
-  const auto odd = (abs_y < V(0x1p24)) & (rounded == y) & !(half_rounded + half_rounded == y);
-
-  V result = exp(y * log(abs(x)));
-  result = select(odd, copy_sign(result, x), result);
-  const auto negative_finite_x = (x < V(0)) & (V(-kInfinity<double>) < x);
-  result = select(negative_finite_x & !integer, V(std::numeric_limits<double>::quiet_NaN()), result);
-  result = select((x == V(-1)) & (abs_y == infinity), one, result);
-  return select((y == V(0)) | (x == one), one, result);
-}
-
-inline Vec<float> pow(Vec<float> x, Vec<float> y) {
-  return in_double_lanes([](Vec<double> a, Vec<double> b) { return pow_of_floats(a, b); }, x, y);
 }
 
 // out[i] = f(in[i]) for n contiguous elements, f mapping one Vec<T> to another (in == out is

@@ -26,13 +26,12 @@ struct TrigConstants {
   static constexpr double kPiOver2Part1 = 1.5707963267341256;  // 33 significant bits
   static constexpr double kPiOver2Part2 = 6.077100506303966e-11;  // 33 significant bits
   static constexpr double kPiOver2Part3 = 2.0222662487959506e-21;
-  // sin(r) = r + r^3 S(r^2) and cos(r) = 1 + r^2 C(r^2), Taylor to r^13 and r^14: truncation
-  // error < 2^-44 relative for |r| <= pi/4.
-  static constexpr double kSinTaylor[] = {-1.0 / 6,       1.0 / 120,       -1.0 / 5040,
-                                          1.0 / 362880,   -1.0 / 39916800, 1.0 / 6227020800};
-  static constexpr double kCosTaylor[] = {-1.0 / 2,      1.0 / 24,         -1.0 / 720,
-                                          1.0 / 40320,   -1.0 / 3628800,   1.0 / 479001600,
-                                          -1.0 / 87178291200};
+  // sin(r) = r + r^3 S(r^2) and cos(r) = 1 + r^2 C(r^2), Taylor to r^11 and r^12: truncation
+  // error < 2^-37 relative for |r| <= pi/4 (2^-13 of a float ulp).
+  static constexpr double kSinTaylor[] = {-1.0 / 6, 1.0 / 120, -1.0 / 5040, 1.0 / 362880,
+                                          -1.0 / 39916800};
+  static constexpr double kCosTaylor[] = {-1.0 / 2,     1.0 / 24,       -1.0 / 720,
+                                          1.0 / 40320,  -1.0 / 3628800, 1.0 / 479001600};
 };
 
 // x (|x| <= kReductionMax) = n pi/2 + r: sin(r), cos(r), and n's low bits (in the integer lanes).
