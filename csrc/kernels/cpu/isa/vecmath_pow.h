@@ -108,6 +108,10 @@ inline Vec<double> pow_of_floats(Vec<double> x, Vec<double> y) {
   using V = Vec<double>;
   const V magic(Constants<double>::kRoundMagic), one(1.0), infinity(kInfinity<double>);
   const V abs_x = abs(x), abs_y = abs(y);
+  // x > 0 finite and y finite (NaN fails) need no special case: y = 0 and x = 1 give t = 0 and
+  // 2^0 = 1 exactly. Other lanes take the selects below, which leave these lanes' bits alone.
+  if (all((V(0.0) < x) & (x < infinity) & (abs_y < infinity)))
+    return exp2_any(y * log2_positive(x));
   V log2_x = log2_positive(abs_x);
   log2_x = select(abs_x == V(0.0), V(-kInfinity<double>), log2_x);
   log2_x = select(abs_x == infinity, infinity, log2_x);
