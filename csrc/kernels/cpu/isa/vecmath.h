@@ -1,6 +1,7 @@
 // Vectorised transcendental functions over simd::Vec<float> and simd::Vec<double>: exp, expm1,
-// log, log1p, tanh, sigmoid, softplus (float sin, cos, tan: vecmath_trig.h; pow: vecmath_pow.h). They are the fast CPU versions of the functors in
-// kernels/scalar_ops.h, which stay the scalar reference (and the CUDA code).
+// log, log1p, tanh, sigmoid, softplus (float sin, cos, tan: vecmath_trig.h; pow: vecmath_pow.h).
+// They are the fast CPU versions of the functors in kernels/scalar_ops.h, which stay the scalar
+// reference (and the CUDA code).
 //
 // Error against the exact result, over all finite inputs (tests/test_vecmath.py sweeps them):
 // exp and log within 1 ulp; expm1, log1p and tanh 1.5 (float64 expm1: 2); sigmoid and softplus

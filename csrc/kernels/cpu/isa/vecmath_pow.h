@@ -28,6 +28,8 @@ namespace vecmath {
 
 struct PowConstants {
   static constexpr int kTableBits = 5;
+  // The tables keep four entries a line.
+  // clang-format off
   // For i = the top 5 bits of (m - sqrt(1/2))'s mantissa: 1/c_i (c_i the middle of the range
   // of m, or 1) and log2(c_i) = -log2 of that double (mpmath).
   static constexpr double kInverseCenter[] = {
@@ -58,6 +60,7 @@ struct PowConstants {
       1.5422108254079407, 1.5759808451078865, 1.6104903319492543, 1.645755478153965,
       1.681792830507429,  1.718619298122478,  1.7562521603732995, 1.7947090750031072,
       1.8340080864093424, 1.8741676341103,    1.9152065613971474, 1.9571441241754002};
+  // clang-format on
   // log2(1 + z) = z L(z): (-1)^(k+1) / (k ln 2), k = 1 ... 6.
   static constexpr double kLog2Taylor[] = {1.4426950408889634,  -0.7213475204444817,
                                            0.4808983469629878,  -0.36067376022224085,

@@ -21,17 +21,17 @@ TF_ISA_BEGIN
 namespace vecmath {
 
 struct TrigConstants {
-  static constexpr float kReductionMax = 1.0e6f;          // n = round(x 2/pi) < 2^20
+  static constexpr float kReductionMax = 1.0e6f;  // n = round(x 2/pi) < 2^20
   static constexpr double kTwoOverPi = 0.6366197723675814;
-  static constexpr double kPiOver2Part1 = 1.5707963267341256;  // 33 significant bits
+  static constexpr double kPiOver2Part1 = 1.5707963267341256;     // 33 significant bits
   static constexpr double kPiOver2Part2 = 6.077100506303966e-11;  // 33 significant bits
   static constexpr double kPiOver2Part3 = 2.0222662487959506e-21;
   // sin(r) = r + r^3 S(r^2) and cos(r) = 1 + r^2 C(r^2), Taylor to r^11 and r^12: truncation
   // error < 2^-37 relative for |r| <= pi/4 (2^-13 of a float ulp).
   static constexpr double kSinTaylor[] = {-1.0 / 6, 1.0 / 120, -1.0 / 5040, 1.0 / 362880,
                                           -1.0 / 39916800};
-  static constexpr double kCosTaylor[] = {-1.0 / 2,     1.0 / 24,       -1.0 / 720,
-                                          1.0 / 40320,  -1.0 / 3628800, 1.0 / 479001600};
+  static constexpr double kCosTaylor[] = {-1.0 / 2,    1.0 / 24,       -1.0 / 720,
+                                          1.0 / 40320, -1.0 / 3628800, 1.0 / 479001600};
 };
 
 // x (|x| <= kReductionMax) = n pi/2 + r: sin(r), cos(r), and n's low bits (in the integer lanes).
@@ -46,8 +46,8 @@ inline TrigReduction reduce_trig(Vec<double> x) {
   const V magic(Constants<double>::kRoundMagic);
   const V shifted = fma(x, V(C::kTwoOverPi), magic);  // n in the low bits
   const V n = shifted - magic;
-  const V r = fma(n, V(-C::kPiOver2Part3),
-                  fma(n, V(-C::kPiOver2Part2), fma(n, V(-C::kPiOver2Part1), x)));
+  const V r =
+      fma(n, V(-C::kPiOver2Part3), fma(n, V(-C::kPiOver2Part2), fma(n, V(-C::kPiOver2Part1), x)));
   const V r2 = r * r;
   return {fma(r * r2, polynomial(r2, C::kSinTaylor), r),
           fma(r2, polynomial(r2, C::kCosTaylor), V(1.0)), shifted.bits()};
