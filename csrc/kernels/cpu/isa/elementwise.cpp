@@ -42,9 +42,9 @@ constexpr bool has_binary_vector_form() {
   return std::is_same_v<T, float> && std::is_same_v<Op, scalar::Pow>;
 }
 
-// out[i] = op(a[i], b[i]) with the vector form, for any strides (p, s as in binary_run).
+// out[i] = pow(a[i], b[i]) with the vector pow, for any strides (p, s as in binary_run).
 template <class T>
-void binary_vector_pow(char* const* p, const int64_t* s, int64_t n) {
+void pow_vector_run(char* const* p, const int64_t* s, int64_t n) {
   T a_buffer[kVectorBlock], b_buffer[kVectorBlock], out_buffer[kVectorBlock];
   const bool out_contiguous = s[0] == int64_t(sizeof(T));
   for (int64_t start = 0; start < n; start += kVectorBlock) {
@@ -59,7 +59,7 @@ void binary_vector_pow(char* const* p, const int64_t* s, int64_t n) {
 
 template <class R, class T, class Op>
 void binary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
-  if constexpr (has_binary_vector_form<Op, T>()) return binary_vector_pow<T>(p, s, n);
+  if constexpr (has_binary_vector_form<Op, T>()) return pow_vector_run<T>(p, s, n);
   R* out = reinterpret_cast<R*>(p[0]);
   const T* a = reinterpret_cast<const T*>(p[1]);
   const T* b = reinterpret_cast<const T*>(p[2]);
