@@ -271,3 +271,49 @@ def test_fit_traced_equals_fit_eager():
         np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-5, err_msg=key)
     for got, want in zip(weights[1], weights[0], strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_one_tensor_passed_twice():
+    @tf.function
+    def f(a, b):
+        return a - b
+
+    x = tf.constant([1.0, 2.0])
+    assert float(tf.reduce_sum(f(x, x))) == 0.0
+    np.testing.assert_allclose(f(x, tf.constant([0.5, 0.5])).numpy(), [0.5, 1.5])
+    np.testing.assert_allclose(f(x, tf.constant([1.0, 1.0])).numpy(), [0.0, 1.0])
+    assert f(x, x).numpy().tolist() == [0.0, 0.0]
+
+
+def test_program_inputs_are_checked():
+    tf.function(lambda a: a * 2.0)(tf.constant([1.0]))
+    from tapeflow import _C
+
+    _C.begin_recording([tf.constant([1.0])])
+    program, why = _C.end_recording([])
+    assert why == ""
+    with pytest.raises(ValueError, match="takes 1 inputs"):
+        program.run([])
+    with pytest.raises(ValueError, match="should have shape"):
+        program.run([tf.constant([1, 2])])
+    with pytest.raises(tf.errors.InternalError, match="already active"):
+        _C.begin_recording([])
+        _C.begin_recording([])
+    _C.abandon_recording()
+
+
+def test_runs_write_variables_in_place():
+    v = tf.Variable([1.0])
+
+    @tf.function
+    def bump():
+        v.assign_add([1.0])
+        return v.value()
+
+    bump()
+    bump()
+    value_id = v._value._id  # tensors' ids are never reused
+    bump()
+    bump()
+    assert v._value._id == value_id  # nothing held the value: no copy-on-write
+    assert float(v.numpy()[0]) == 5.0

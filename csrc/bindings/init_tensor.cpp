@@ -121,6 +121,15 @@ Tensor from_buffer_rows(const py::buffer& source, const py::buffer& indices) {
   return out;
 }
 
+// A 0-d tensor of `dtype` on the placement device (int64 keeps Python ints exact).
+template <class Number>
+Tensor scalar(Number value, DType dtype) {
+  Tensor t = Tensor::empty(Dims{}, dtype);
+  TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
+  if (!placement_device().is_cpu()) t = ops::place(t);
+  return t;
+}
+
 // A creation binding whose tensor is a constant of a tf.function being traced.
 template <class... A>
 auto constant_of(Tensor (*make)(A...)) {
@@ -151,6 +160,10 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("_shape", [](const Tensor& t) { return to_tuple(t.shape()); })
       .def_property_readonly("_strides", [](const Tensor& t) { return to_tuple(t.strides()); })
       .def_property_readonly("_dtype", &Tensor::dtype)
+      // (shape, dtype) in one call: a tf.function's signature of a tensor argument.
+      .def_property_readonly(
+          "_signature",
+          [](const Tensor& t) { return py::make_tuple(to_tuple(t.shape()), int(t.dtype())); })
       .def_property_readonly("_id", &Tensor::id)
       .def_property_readonly("_offset", &Tensor::offset)
       .def_property_readonly("_data_ptr",
@@ -183,26 +196,8 @@ void init_tensor(py::module_& m) {
         "Copies the rows `indices` of a Python buffer into a new tensor (np.take(buffer, "
         "indices, axis=0)) on the placement device.");
   // 0-d tensors from Python numbers (the hot path of `x * 2`): no NumPy round trip.
-  m.def(
-      "scalar_float",
-      [](double value, DType dtype) {
-        Tensor t = Tensor::empty(Dims{}, dtype);
-        TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-        if (!placement_device().is_cpu()) t = ops::place(t);
-        graph::note_constant(t);
-        return t;
-      },
-      py::arg("value"), py::arg("dtype"));
-  m.def(
-      "scalar_int",
-      [](int64_t value, DType dtype) {
-        Tensor t = Tensor::empty(Dims{}, dtype);
-        TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-        if (!placement_device().is_cpu()) t = ops::place(t);
-        graph::note_constant(t);
-        return t;
-      },
-      py::arg("value"), py::arg("dtype"));
+  m.def("scalar_float", constant_of(&scalar<double>), py::arg("value"), py::arg("dtype"));
+  m.def("scalar_int", constant_of(&scalar<int64_t>), py::arg("value"), py::arg("dtype"));
   m.def("allocator_stats", [] {
     const AllocatorStats s = cpu_allocator_stats();
     py::dict d;

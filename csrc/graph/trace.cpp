@@ -18,6 +18,9 @@ class Recording {
       TF_CHECK_ARG(t.defined(), "tf.function: an argument tensor is undefined");
       const Slot s = new_slot(t.shape());
       program_->input_slots_.push_back(s);
+      program_->input_dtypes_.push_back(t.dtype());
+      // One tensor passed twice would be one value in the program, two at a later call.
+      if (slot_of_.contains(t.id())) poison("the same tensor was passed as two arguments");
       slot_of_.insert(t.id(), s);
     }
   }
@@ -157,7 +160,7 @@ void note_writes(const std::vector<Tensor>& ts) {
     for (const Tensor& t : ts) active->note_write(t);
 }
 void note_host_read() {
-  poison("a tensor's value was read in Python (e.g. float(t), t.numpy())");
+  if (active) active->poison("a tensor's value was read in Python (e.g. float(t), t.numpy())");
 }
 
 // -- tapes --------------------------------------------------------------------------------------
@@ -274,11 +277,13 @@ void abandon_recording() {
 void Program::bind_inputs(const std::vector<size_t>& indices) {
   std::vector<bool> bound(captures_.size(), false);
   input_slots_.resize(num_args_);
+  input_dtypes_.resize(num_args_);
   input_written_.assign(num_args_, false);
   for (size_t i : indices) {
     TF_CHECK_ARG(i < captures_.size() && !bound[i], "tf.function: bad capture index ", i);
     bound[i] = true;
     input_slots_.push_back(capture_slots_[i]);
+    input_dtypes_.push_back(captures_[i].value.dtype());
     input_written_.push_back(captures_[i].written);
   }
   for (size_t i = 0; i < captures_.size(); ++i) {
@@ -316,9 +321,13 @@ std::vector<Tensor> Program::run(const std::vector<Tensor>& inputs) const {
   for (const auto& [slot, value] : constants_) f.values[slot] = value;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Slot s = input_slots_[i];
-    TF_CHECK_ARG(inputs[i].defined() && inputs[i].shape() == slot_shapes_[s], "tf.function: input ",
-                 i, " should have shape ", shape_str(slot_shapes_[s]), " as when traced, received ",
-                 inputs[i].defined() ? shape_str(inputs[i].shape()) : std::string("nothing"));
+    const bool same = inputs[i].defined() && inputs[i].shape() == slot_shapes_[s] &&
+                      inputs[i].dtype() == input_dtypes_[i];
+    TF_CHECK_ARG(same, "tf.function: input ", i, " should have shape ", shape_str(slot_shapes_[s]),
+                 " and dtype ", dtype_name(input_dtypes_[i]), " as when traced, received ",
+                 inputs[i].defined()
+                     ? str_cat(shape_str(inputs[i].shape()), " ", dtype_name(inputs[i].dtype()))
+                     : std::string("nothing"));
     f.values[s] = inputs[i];
   }
   try {

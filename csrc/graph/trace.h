@@ -16,9 +16,10 @@
 //
 // A recording is poisoned (unusable: the caller runs the function eagerly instead) when the
 // program could not reproduce the call: a tensor's value read into Python (its result may
-// steer Python code), an op without a traced binding, a random op, a GradientTape created
-// outside the function, a write into a constant. Poisoning is the safe default: whatever the
-// recorder does not understand, it refuses.
+// steer Python code), a tensor made by an op without a traced binding, a GradientTape created
+// outside the function, a write into a constant or an argument. Poisoning is the safe
+// default: whatever the recorder does not understand, it refuses. Random ops replay with the
+// next draw of their kernel (bindings/init_random.cpp), as eager calls do.
 #pragma once
 #include <functional>
 #include <memory>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "autograd/tape.h"
+#include "core/errors.h"
 #include "core/tensor.h"
 
 namespace tapeflow::graph {
@@ -165,6 +167,8 @@ inline void store_outputs(Frame& f, const std::vector<Slot>& slots, Tensor out) 
   f.values[slots[0]] = std::move(out);
 }
 inline void store_outputs(Frame& f, const std::vector<Slot>& slots, std::vector<Tensor> outs) {
+  TF_CHECK(outs.size() == slots.size(), InternalError, "tf.function: an op gave ", outs.size(),
+           " results where it gave ", slots.size(), " when traced");
   for (size_t i = 0; i < slots.size(); ++i)
     if (slots[i] != kNoSlot) f.values[slots[i]] = std::move(outs[i]);
 }
@@ -251,6 +255,7 @@ class Program {
   std::vector<Capture> captures_;
   std::vector<Slot> capture_slots_;
   std::vector<Slot> input_slots_;                   // after bind_inputs: args, then bound captures
+  std::vector<DType> input_dtypes_;                 // per input
   std::vector<bool> input_written_;                 // per input
   std::vector<Dims> slot_shapes_;                   // every slot's shape at recording
   std::vector<std::pair<Slot, Tensor>> constants_;  // slot, value (unbound captures included)

@@ -79,6 +79,8 @@ class _Traced:
         outputs = self.program.run(inputs)
         if self.structure is _ONE_TENSOR:
             return outputs[0]
+        if not outputs:  # no tensors in the result: the Python values it had when traced
+            return self.structure
         leaves = list(self.leaves)
         for position, value in zip(self.tensor_positions, outputs, strict=True):
             leaves[position] = value
@@ -116,10 +118,9 @@ class Function:
             return self._python_function(*args, **kwargs)
         tensors: list = []
         keep: list = []
-        try:
-            key = (_key(args, tensors, keep), _key(kwargs, tensors, keep) if kwargs else None)
-        except _Unhashable:
-            return self._python_function(*args, **kwargs)
+        key = _key(args, tensors, keep)
+        if kwargs:
+            key = (key, _key(kwargs, tensors, keep))
         entry = self._cache.get(key)
         if entry is None:
             if len(self._cache) >= _MAX_TRACES_PER_FUNCTION:
@@ -152,7 +153,9 @@ class Function:
     def experimental_get_tracing_reason(self, *args, **kwargs):
         """None when a call with these arguments replays a program, else why it does not."""
         tensors: list = []
-        key = (_key(args, tensors, []), _key(kwargs, tensors, []) if kwargs else None)
+        key = _key(args, tensors, [])
+        if kwargs:
+            key = (key, _key(kwargs, tensors, []))
         entry = self._cache.get(key)
         if entry is None:
             return "not traced yet"
@@ -177,11 +180,21 @@ def _bind(program, leaves, positions, structure, keep):
         elif written:
             return _Eager("an op wrote in place into a tensor that is no Variable's value", 0)
     program.bind_inputs(indices)
+    # The result's tensors are filled in at each run: holding them here would keep a traced
+    # Variable value referenced, and every run would copy it (copy-on-write).
+    if positions and structure is not _ONE_TENSOR:
+        from tapeflow import nest
+
+        leaves = list(leaves)
+        for i in positions:
+            leaves[i] = None
+        structure = nest.pack_sequence_as(structure, leaves)
+    elif positions:
+        leaves = [None]
     return _Traced(program, bound, leaves, positions, structure, keep)
 
 
-class _Unhashable(Exception):
-    pass
+_BY_VALUE = frozenset({bool, int, float, str, frozenset})
 
 
 def _key(value, tensors: list, keep: list):
@@ -191,20 +204,20 @@ def _key(value, tensors: list, keep: list):
     kind = type(value)
     if kind is Tensor:
         tensors.append(value)
-        return (value._shape, value._dtype)
+        return value._signature
     if kind is tuple or kind is list:
-        return (kind, tuple(_key(v, tensors, keep) for v in value))
+        return (kind, *[_key(v, tensors, keep) for v in value])
     if kind is dict:
-        return (dict, tuple((k, _key(v, tensors, keep)) for k, v in value.items()))
-    if value is None or kind in (bool, int, float, str, frozenset):
+        return (dict, *[(k, _key(v, tensors, keep)) for k, v in value.items()])
+    if value is None or kind in _BY_VALUE:
         return (kind, value)
     if isinstance(value, np.ndarray):
         tensor = _C.from_buffer(np.ascontiguousarray(value))
         tensors.append(tensor)
-        return (tensor._shape, tensor._dtype)
+        return tensor._signature
     if isinstance(value, Tensor):
         tensors.append(value)
-        return (value._shape, value._dtype)
+        return value._signature
     if isinstance(value, (np.generic,)):
         return (kind, value.item())
     keep.append(value)
