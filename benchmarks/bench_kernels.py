@@ -35,8 +35,11 @@ def elementwise_cases(rng):
     x = rng.standard_normal((2048, N // 2048)).astype(np.float32)
     positive = np.abs(x) + np.float32(1e-3)
     row = rng.standard_normal((N // 2048,)).astype(np.float32)
-    tx, tpos, trow = (tf.convert_to_tensor(a) for a in (x, positive, row))
-    px, ppos, prow = (torch.from_numpy(a) if torch else None for a in (x, positive, row))
+    angle = x * np.float32(10)  # sin: several periods, both signs
+    tx, tpos, trow, tangle = (tf.convert_to_tensor(a) for a in (x, positive, row, angle))
+    px, ppos, prow, pangle = (
+        torch.from_numpy(a) if torch else None for a in (x, positive, row, angle)
+    )
     # (name, tapeflow fn, numpy fn, torch fn, bytes moved per call)
     return [
         ("add (2048,2048)+(2048,)", lambda: tx + trow, lambda: x + row,
@@ -52,6 +55,12 @@ def elementwise_cases(rng):
          2 * x.nbytes),
         ("softplus", lambda: tf.math.softplus(tx), lambda: np.logaddexp(0, x),
          lambda: torch.nn.functional.softplus(px), 2 * x.nbytes),
+        ("sin", lambda: tf.sin(tangle), lambda: np.sin(angle), lambda: torch.sin(pangle),
+         2 * x.nbytes),
+        ("pow x**y same shape", lambda: tf.pow(tpos, tx), lambda: np.power(positive, x),
+         lambda: torch.pow(ppos, px), 3 * x.nbytes),
+        ("pow x**2.5", lambda: tf.pow(tpos, 2.5), lambda: np.power(positive, np.float32(2.5)),
+         lambda: torch.pow(ppos, 2.5), 2 * x.nbytes),
         ("reduce_sum all", lambda: tf.reduce_sum(tx), lambda: np.sum(x), lambda: px.sum(),
          x.nbytes),
         ("reduce_sum axis=0", lambda: tf.reduce_sum(tx, axis=0), lambda: np.sum(x, axis=0),
