@@ -1,7 +1,10 @@
-"""Shared timing helpers: warm up, then the median of several timed repetitions."""
+"""Shared timing helpers: warm up, then the median of several timed repetitions; (wall, CPU)
+clock pairs for the training runs; the aligned tables every benchmark prints."""
 
 from __future__ import annotations
 
+import os
+import platform
 import statistics
 import time
 from contextlib import contextmanager
@@ -32,6 +35,37 @@ def median_seconds(fn, repeats: int = 15, min_time: float = 0.02, clock=time.per
     return statistics.median(samples)
 
 
+def best_thread_seconds(fn, rounds: int = 3) -> float:
+    """This thread's CPU seconds per call of fn, the best of `rounds` medians: for work that runs
+    on the calling thread (tiny tensors), undisturbed by other processes on a shared machine."""
+    return min(median_seconds(fn, clock=time.thread_time) for _ in range(rounds))
+
+
+def clocks() -> tuple[float, float]:
+    """(wall, CPU) readings: a start for `since`."""
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    """(wall, CPU) seconds since `start`; CPU time counts every thread of the process, and on
+    a shared machine it is the better measure of single-threaded work."""
+    wall, cpu = clocks()
+    return wall - start[0], cpu - start[1]
+
+
+def median_rates(run, count: int, repeats: int) -> tuple[float, float]:
+    """Median (wall, CPU) rates, `count` units (steps, rows) per call of `run()`."""
+    samples = []
+    for _ in range(repeats):
+        start = clocks()
+        run()
+        samples.append(since(start))
+    return (
+        statistics.median(count / wall for wall, _ in samples),
+        statistics.median(count / cpu for _, cpu in samples),
+    )
+
+
 @contextmanager
 def blas_threads(n: int):
     """Limits NumPy's BLAS to n threads (threadpoolctl, installed with scikit-learn)."""
@@ -42,6 +76,18 @@ def blas_threads(n: int):
         return
     with threadpool_limits(limits=n, user_api="blas"):
         yield
+
+
+def machine_description() -> str:
+    """The processor, its cores, the kernels tapeflow picked for it and NumPy's version."""
+    import numpy as np
+
+    import tapeflow as tf
+
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
+        f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}"
+    )
 
 
 def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:

@@ -57,7 +57,7 @@ DENSE = (128, 784, 512)  # batch, in, units
 DENSE_LIBRARIES = ["fused", "composite", "numpy", "torch"]
 
 
-def _case_name(case) -> str:
+def case_name(case) -> str:
     m, k, n, ta, tb = case
     return f"{m}x{k}{'ᵀ' if ta else ''} @ {k}x{n}{'ᵀ' if tb else ''}"
 
@@ -80,7 +80,7 @@ def _dense_operands(dtype):
     return x, w, b, g
 
 
-def _gflops(case, seconds):
+def gflops(case, seconds):
     m, k, n = case[:3]
     return 2.0 * m * k * n / seconds / 1e9
 
@@ -155,7 +155,7 @@ def worker(library: str, threads: int, dtype: str, repeats: int, cpu_time: bool)
                 fn = lambda a=a, b=b, ta=ta, tb=tb: run(a, b, transpose_a=ta, transpose_b=tb)  # noqa: E731
             else:
                 fn = lambda a=a, b=b, ta=ta, tb=tb: run(transpose(a, ta), transpose(b, tb))  # noqa: E731
-            times[_case_name(case)] = median_seconds(fn, repeats, clock=clock)
+            times[case_name(case)] = median_seconds(fn, repeats, clock=clock)
     dense_libraries = {"numpy": ["numpy"], "tapeflow": ["fused", "composite"], "torch": ["torch"]}
     for name in dense_libraries[library]:
         if name == "torch":
@@ -200,7 +200,7 @@ def check_results(tf, dtype: str) -> None:
         want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
         err = np.max(np.abs(got - want) / (np.abs(want) + np.sqrt(case[1])))
         if not err < tol:
-            raise SystemExit(f"matmul {_case_name(case)}: relative error {err:.2e} above {tol:.0e}")
+            raise SystemExit(f"matmul {case_name(case)}: relative error {err:.2e} above {tol:.0e}")
     want = _dense_numpy(*(v.astype(np.float64) for v in _dense_operands(dtype)))
     for fused in (True, False):
         x, w, b, g = (tf.convert_to_tensor(v) for v in _dense_operands(dtype))
@@ -247,14 +247,14 @@ def main() -> None:
                 for case, seconds in found.items():
                     samples.setdefault(f"{library}:{case}", []).append(seconds)
         for case in CASES:
-            ours, our_spread = _best_and_spread(samples[f"tapeflow:{_case_name(case)}"])
-            theirs, their_spread = _best_and_spread(samples[f"numpy:{_case_name(case)}"])
+            ours, our_spread = _best_and_spread(samples[f"tapeflow:{case_name(case)}"])
+            theirs, their_spread = _best_and_spread(samples[f"numpy:{case_name(case)}"])
             matmul_rows.append(
                 [
-                    _case_name(case),
+                    case_name(case),
                     str(threads),
-                    f"{_gflops(case, ours):.1f}",
-                    f"{_gflops(case, theirs):.1f}",
+                    f"{gflops(case, ours):.1f}",
+                    f"{gflops(case, theirs):.1f}",
                     f"{theirs / ours:.2f}",
                     f"{max(our_spread, their_spread):.0%}",
                 ]

@@ -7,8 +7,6 @@ Run: python benchmarks/bench_kernels.py [--quick]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import subprocess
 import sys
 import time
@@ -17,7 +15,7 @@ from contextlib import contextmanager
 import numpy as np
 
 import tapeflow as tf
-from _timing import blas_threads, median_seconds, print_table
+from _timing import blas_threads, machine_description, median_seconds, print_table
 from tapeflow import _C
 
 try:
@@ -32,12 +30,16 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-def _elementwise_cases(rng):
+def elementwise_cases(rng):
+    """The elementwise and reduction cases over 4M float32, on inputs drawn from rng."""
     x = rng.standard_normal((2048, N // 2048)).astype(np.float32)
     positive = np.abs(x) + np.float32(1e-3)
     row = rng.standard_normal((N // 2048,)).astype(np.float32)
-    tx, tpos, trow = (tf.convert_to_tensor(a) for a in (x, positive, row))
-    px, ppos, prow = (torch.from_numpy(a) if torch else None for a in (x, positive, row))
+    angle = x * np.float32(10)  # sin: several periods, both signs
+    tx, tpos, trow, tangle = (tf.convert_to_tensor(a) for a in (x, positive, row, angle))
+    px, ppos, prow, pangle = (
+        torch.from_numpy(a) if torch else None for a in (x, positive, row, angle)
+    )
     # (name, tapeflow fn, numpy fn, torch fn, bytes moved per call)
     return [
         ("add (2048,2048)+(2048,)", lambda: tx + trow, lambda: x + row,
@@ -53,6 +55,12 @@ def _elementwise_cases(rng):
          2 * x.nbytes),
         ("softplus", lambda: tf.math.softplus(tx), lambda: np.logaddexp(0, x),
          lambda: torch.nn.functional.softplus(px), 2 * x.nbytes),
+        ("sin", lambda: tf.sin(tangle), lambda: np.sin(angle), lambda: torch.sin(pangle),
+         2 * x.nbytes),
+        ("pow x**y same shape", lambda: tf.pow(tpos, tx), lambda: np.power(positive, x),
+         lambda: torch.pow(ppos, px), 3 * x.nbytes),
+        ("pow x**2.5", lambda: tf.pow(tpos, 2.5), lambda: np.power(positive, np.float32(2.5)),
+         lambda: torch.pow(ppos, 2.5), 2 * x.nbytes),
         ("reduce_sum all", lambda: tf.reduce_sum(tx), lambda: np.sum(x), lambda: px.sum(),
          x.nbytes),
         ("reduce_sum axis=0", lambda: tf.reduce_sum(tx, axis=0), lambda: np.sum(x, axis=0),
@@ -78,7 +86,8 @@ def _matmul_cases(rng, quick: bool):
     return cases
 
 
-def _check(name, ours, theirs):
+def check_against_numpy(name, ours, theirs):
+    """ours() must equal theirs() (NumPy) to 1e-4, relative to the largest |value|."""
     got, want = np.asarray(ours()), np.asarray(theirs())
     scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * scale, err_msg=name)
@@ -87,9 +96,9 @@ def _check(name, ours, theirs):
 def _elementwise_rows(cases, repeats):
     rows = []
     for name, ours, theirs, peer, nbytes in cases:
-        _check(name, ours, theirs)
+        check_against_numpy(name, ours, theirs)
         if torch:
-            _check(name + " (torch)", peer, theirs)
+            check_against_numpy(name + " (torch)", peer, theirs)
         numpy_s = median_seconds(theirs, repeats)
         row = [name, f"{nbytes / numpy_s / 1e9:.1f}"]
         for threads in (1, 2):
@@ -124,10 +133,9 @@ def main() -> None:
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
     rng = np.random.default_rng(0)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
-          f"tapeflow ISA {tf.config.cpu_isa()}, numpy {np.__version__}")
+    print(f"machine: {machine_description()}")
 
-    cases = _elementwise_cases(rng)
+    cases = elementwise_cases(rng)
     header = ["case", "numpy", "torch 1thr", "tf 1thr", "vs numpy", "torch 2thr", "tf 2thr",
               "vs numpy"]
     print_table("elementwise and reductions over 4M float32, GB/s (NumPy is single-threaded)",
@@ -139,7 +147,7 @@ def main() -> None:
 
     rows = []
     for name, ours, theirs, flops in _matmul_cases(rng, args.quick):
-        _check(name, ours, theirs)
+        check_against_numpy(name, ours, theirs)
         row = [name]
         for threads in (1, 2):
             _C.set_num_threads(threads)

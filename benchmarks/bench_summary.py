@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import platform
 import time
 
 import _peers_fit
@@ -28,9 +27,10 @@ import bench_gemm
 import bench_import
 import bench_kernels
 import numpy as np
+from _fit_workloads import MNIST_ROWS
 
 import tapeflow as tf
-from _timing import median_seconds, print_table
+from _timing import best_thread_seconds, machine_description, median_seconds, print_table
 from tapeflow import _C
 
 PEER_NAMES = {
@@ -60,7 +60,7 @@ def gemm_rows(repeats: int, rounds: int) -> list[list[str]]:
                     best[key] = min(seconds, best.get(key, seconds))
 
     def gflops(library, threads, case):
-        return bench_gemm._gflops(case, best[(library, threads, bench_gemm._case_name(case))])
+        return bench_gemm.gflops(case, best[(library, threads, bench_gemm.case_name(case))])
 
     def case_of(m, k, n):
         return next(c for c in bench_gemm.CASES if c[:3] == (m, k, n))
@@ -113,10 +113,8 @@ def small_matmul_row() -> list[str]:
     ta = tf.constant(a)
     np.testing.assert_allclose(np.asarray(tf.matmul(ta, ta)), a @ a, rtol=1e-5, atol=1e-6)
 
-    def best(fn):
-        return min(median_seconds(fn, clock=time.thread_time) for _ in range(3)) * 1e6
-
-    ours, theirs = best(lambda: tf.matmul(ta, ta)), best(lambda: a @ a)
+    ours = best_thread_seconds(lambda: tf.matmul(ta, ta)) * 1e6
+    theirs = best_thread_seconds(lambda: a @ a) * 1e6
     return [
         "4x4 matmul call from Python, µs",
         f"{ours:.2f}",
@@ -129,13 +127,11 @@ def small_matmul_row() -> list[str]:
 def elementwise_row(repeats: int) -> list[str]:
     """bench_kernels' broadcast add, relu and exp over 4M float32, 1 thread, GB/s."""
     wanted = ("add (2048,2048)+(2048,)", "relu", "exp")
-    cases = [
-        c for c in bench_kernels._elementwise_cases(np.random.default_rng(0)) if c[0] in wanted
-    ]
+    cases = [c for c in bench_kernels.elementwise_cases(np.random.default_rng(0)) if c[0] in wanted]
     _C.set_num_threads(1)
     ours, theirs = [], []
     for name, tapeflow_fn, numpy_fn, _, nbytes in cases:
-        bench_kernels._check(name, tapeflow_fn, numpy_fn)
+        bench_kernels.check_against_numpy(name, tapeflow_fn, numpy_fn)
         ours.append(nbytes / median_seconds(tapeflow_fn, repeats) / 1e9)
         theirs.append(nbytes / median_seconds(numpy_fn, repeats) / 1e9)
     _C.set_num_threads(0)
@@ -272,7 +268,7 @@ def main() -> None:
     rows.append(small_matmul_row())
     rows.append(elementwise_row(repeats=5 if quick else 15))
     mnist, mnist_details = mnist_rows(
-        rows=6400 if quick else _peers_fit.MNIST_ROWS,
+        rows=6400 if quick else MNIST_ROWS,
         epochs=3 if quick else args.epochs,
         thread_counts=(2,) if quick else (2, 1),
         skip={"torch.compile"} if quick else set(),  # compiling takes ~30 s
@@ -283,8 +279,7 @@ def main() -> None:
 
     load_after = os.getloadavg()
     print(
-        f"\n{platform.processor() or platform.machine()}, {os.cpu_count()} cpus, tapeflow ISA "
-        f"{_C.cpu_isa()}, numpy {np.__version__}; load average (1 min) {load_before[0]:.1f} at "
+        f"\n{machine_description()}; load average (1 min) {load_before[0]:.1f} at "
         f"start, {load_after[0]:.1f} at end; {time.perf_counter() - started:.0f} s"
         + (" (--quick: MNIST on 6400 rows scaled to 60000, torch.compile skipped)" if quick else "")
     )

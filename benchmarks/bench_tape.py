@@ -9,33 +9,27 @@ beside PyTorch's eager autograd when it is installed:
   (`tape.gradient(reduce_sum(x*w + b), [w, b])`).
 
 Times are this thread's CPU time (time.thread_time), the best of ROUNDS medians, so load from
-other processes on a shared machine does not land in the table.
+other processes on a shared machine does not land in the table: everything here runs on this
+thread (4x4 kernels do not start the thread pool, and PyTorch is limited to one thread).
 
 Run: python benchmarks/bench_tape.py
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import tapeflow as tf
-from _timing import median_seconds, print_table
+from _timing import best_thread_seconds, print_table
 
 SHORT, LONG = 8, 72  # chain lengths for the per-op slope
 ROUNDS = 3  # the machine may be shared: keep the best of several medians
 
 
-def _seconds(fn) -> float:
-    """CPU seconds of this thread per call (everything here runs on it: 4x4 kernels do not
-    start the thread pool, and PyTorch is limited to one thread)."""
-    return min(median_seconds(fn, clock=time.thread_time) for _ in range(ROUNDS))
-
-
 def _per_op(make_chain) -> float:
     """Seconds per op: the slope between a long and a short chain."""
-    return (_seconds(make_chain(LONG)) - _seconds(make_chain(SHORT))) / (LONG - SHORT)
+    long_chain, short_chain = (best_thread_seconds(make_chain(n), ROUNDS) for n in (LONG, SHORT))
+    return (long_chain - short_chain) / (LONG - SHORT)
 
 
 def _tapeflow_cases():
@@ -82,9 +76,9 @@ def _tapeflow_cases():
     return [
         _per_op(lambda n: chain(n, False)),
         _per_op(lambda n: chain(n, True)),
-        _seconds(create),
-        _seconds(affine),
-        _seconds(step),
+        best_thread_seconds(create, ROUNDS),
+        best_thread_seconds(affine, ROUNDS),
+        best_thread_seconds(step, ROUNDS),
     ]
 
 
@@ -122,8 +116,8 @@ def _torch_cases():
         _per_op(lambda n: chain(n, False)),
         _per_op(lambda n: chain(n, True)),
         None,  # PyTorch has no tape object: recording is a flag on the tensors
-        _seconds(affine),
-        _seconds(step),
+        best_thread_seconds(affine, ROUNDS),
+        best_thread_seconds(step, ROUNDS),
     ]
 
 

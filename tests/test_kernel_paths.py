@@ -82,6 +82,21 @@ def test_large_unary_outputs_match_numpy(rng):
     )
 
 
+def test_large_sin_and_pow_outputs_match_numpy(rng):
+    """The float32 vector sin and pow (in double lanes) over a large output split between
+    threads: a shared vector straddling the split, huge arguments on the libm lanes."""
+    x = (rng.standard_normal(LARGE + 5) * 100).astype(np.float32)
+    x[::1001] = 3e7  # beyond the vector reduction's range
+    tx = tf.constant(x)
+    got = _same_bits_with_1_and_2_threads(lambda: tf.sin(tx).numpy())
+    assert_close(got, np.sin(x.astype(np.float64)), rtol=0, atol=6e-8, what="sin")
+    base = np.abs(x) / 50 + np.float32(0.01)
+    got = _same_bits_with_1_and_2_threads(lambda: tf.pow(tf.constant(base), tx / 40).numpy())
+    with np.errstate(over="ignore"):  # the 3e7 lanes overflow to inf (and must, in both)
+        want = np.power(base.astype(np.float64), (x / np.float32(40)).astype(np.float64))
+    assert_close(got, want, rtol=1.2e-7, atol=0, what="pow")
+
+
 def test_large_output_of_an_integer_op_matches_numpy(rng):
     a = rng.integers(-1000, 1000, size=LARGE + 7).astype(np.int64)
     ta = tf.constant(a)

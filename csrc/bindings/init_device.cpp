@@ -66,10 +66,10 @@ void init_device(py::module_& m) {
       [](const Tensor& x, const std::string& type, int index) {
         const Device d = to_device_spec(type, index);
         if (!d.is_cpu()) check_gpu(index);
-        return ops::to_device(x, d);
+        return graph::call("to_device", ops::to_device, x, d);
       },
       py::arg("x"), py::arg("type"), py::arg("index") = 0, ReleaseGil());
-  m.def("place", &ops::place, py::arg("x"), ReleaseGil());
+  m.def("place", traced("place", &ops::place), py::arg("x"), ReleaseGil());
 
 #ifdef TAPEFLOW_HAS_CUDA
   m.def("gpu_properties", [](int index) {

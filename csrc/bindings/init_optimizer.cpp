@@ -1,6 +1,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "bindings/init.h"
 #include "ops/optimizer.h"
@@ -12,109 +13,162 @@ using cpu::UpdateKind;
 using cpu::UpdateRule;
 using ops::TensorList;
 
-UpdateRule rule_of(UpdateKind kind, double learning_rate, double epsilon) {
+UpdateRule rule_of(UpdateKind kind, double epsilon) {
   UpdateRule rule;
   rule.kind = kind;
-  rule.learning_rate = learning_rate;
   rule.epsilon = epsilon;
   return rule;
 }
 
+// A learning rate or step count: a Python number, or a 0-d tensor (a Variable's value, the
+// result of a schedule) read when the update runs, so a traced program reads each run's value.
+Tensor scalar_arg(py::handle value, const char* what) {
+  if (py::isinstance<Tensor>(value)) return value.cast<Tensor>();
+  TF_CHECK(PyFloat_Check(value.ptr()) || PyLong_Check(value.ptr()), TypeError, what,
+           " must be a number or a 0-d tensor, got ", Py_TYPE(value.ptr())->tp_name);
+  Tensor t = Tensor::empty(Dims{}, DType::Float64);
+  *t.data<double>() = value.cast<double>();
+  graph::note_constant(t);
+  return t;
+}
+
+double read_scalar(const Tensor& t, const char* what) {
+  TF_CHECK_ARG(t.rank() == 0 && t.dtype() != DType::Bool, what,
+               " must be a 0-d numeric tensor, got a ", dtype_name(t.dtype()), " tensor of shape ",
+               shape_str(t.shape()));
+  TF_CHECK_ARG(t.device().is_cpu(), what, " must live on the CPU, got ", t.device().name());
+  double value = 0;
+  TF_DISPATCH_ALL(t.dtype(), what, value = double(*t.data<scalar_t>()));
+  return value;
+}
+
+// The factors that change with the step t = iterations + 1 (Keras's formulas): Adam's step
+// size alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t), Adamax's 1 - beta_1^t.
+void set_step(UpdateRule& r, double learning_rate, const Tensor& iterations) {
+  r.learning_rate = learning_rate;
+  if (r.kind != UpdateKind::Adam && r.kind != UpdateKind::Adamax) return;
+  const double t = read_scalar(iterations, "iterations") + 1.0;
+  if (r.kind == UpdateKind::Adam)
+    r.step_factors[0] =
+        learning_rate * std::sqrt(1.0 - std::pow(r.beta_2, t)) / (1.0 - std::pow(r.beta_1, t));
+  else
+    r.step_factors[0] = 1.0 - std::pow(r.beta_1, t);
+}
+
+// Runs one fused update. A tf.function being traced records it as one step that writes the
+// variables and slots in place and reads the learning rate (and step count) at each run.
+void apply(const char* op, const UpdateRule& rule, py::handle learning_rate, py::handle iterations,
+           const TensorList& w, const TensorList& g, const std::vector<TensorList>& slots) {
+  const Tensor lr = scalar_arg(learning_rate, "learning_rate");
+  const Tensor step = iterations.is_none() ? scalar_arg(py::int_(0), "iterations")
+                                           : scalar_arg(iterations, "iterations");
+  graph::note_writes(w);
+  for (const TensorList& list : slots) graph::note_writes(list);
+  py::gil_scoped_release release;
+  graph::call(
+      op,
+      [](const char* op, UpdateRule rule, const Tensor& lr, const Tensor& step, const TensorList& w,
+         const TensorList& g, const std::vector<TensorList>& slots) {
+        set_step(rule, read_scalar(lr, "learning_rate"), step);
+        ops::apply_update(op, rule, w, g, slots);
+      },
+      op, rule, lr, step, w, g, slots);
+}
+
 }  // namespace
 
-// Each family's fused step: variables, gradients, its slot lists, then its scalars (as the
-// keras optimizer of the same name holds them; per-step factors computed by the caller).
+// Each family's fused step: variables, gradients, its slot lists, then its scalars as the
+// keras optimizer of the same name holds them. learning_rate (and Adam's and Adamax's
+// iterations, the steps done so far) may be numbers or 0-d tensors.
 void init_optimizer(py::module_& m) {
   m.def(
       "sgd_update",
-      [](const TensorList& w, const TensorList& g, const TensorList& momentums, double lr,
+      [](const TensorList& w, const TensorList& g, const TensorList& momentums, py::handle lr,
          double momentum, bool nesterov) {
-        UpdateRule r = rule_of(UpdateKind::Sgd, lr, 0.0);
+        UpdateRule r = rule_of(UpdateKind::Sgd, 0.0);
         r.momentum = momentum;
         r.nesterov = nesterov;
-        ops::apply_update("sgd_update", r, w, g, {momentums});
+        apply("sgd_update", r, lr, py::none(), w, g, {momentums});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("momentums"), py::arg("learning_rate"),
-      py::arg("momentum"), py::arg("nesterov"), ReleaseGil());
+      py::arg("momentum"), py::arg("nesterov"));
   m.def(
       "rmsprop_update",
       [](const TensorList& w, const TensorList& g, const TensorList& velocities,
-         const TensorList& momentums, const TensorList& average_gradients, double lr, double rho,
-         double momentum, double epsilon, bool centered) {
-        UpdateRule r = rule_of(UpdateKind::Rmsprop, lr, epsilon);
+         const TensorList& momentums, const TensorList& average_gradients, py::handle lr,
+         double rho, double momentum, double epsilon, bool centered) {
+        UpdateRule r = rule_of(UpdateKind::Rmsprop, epsilon);
         r.rho = rho;
         r.momentum = momentum;
         r.centered = centered;
-        ops::apply_update("rmsprop_update", r, w, g, {velocities, momentums, average_gradients});
+        apply("rmsprop_update", r, lr, py::none(), w, g,
+              {velocities, momentums, average_gradients});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("velocities"), py::arg("momentums"),
       py::arg("average_gradients"), py::arg("learning_rate"), py::arg("rho"), py::arg("momentum"),
-      py::arg("epsilon"), py::arg("centered"), ReleaseGil());
+      py::arg("epsilon"), py::arg("centered"));
   m.def(
       "adam_update",
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
-         const TensorList& velocities, const TensorList& velocity_hats, double alpha, double beta_1,
-         double beta_2, double epsilon, bool amsgrad) {
-        UpdateRule r = rule_of(UpdateKind::Adam, 0.0, epsilon);
+         const TensorList& velocities, const TensorList& velocity_hats, py::handle lr,
+         py::handle iterations, double beta_1, double beta_2, double epsilon, bool amsgrad) {
+        UpdateRule r = rule_of(UpdateKind::Adam, epsilon);
         r.beta_1 = beta_1;
         r.beta_2 = beta_2;
         r.amsgrad = amsgrad;
-        r.step_factors[0] = alpha;
-        ops::apply_update("adam_update", r, w, g, {momentums, velocities, velocity_hats});
+        apply("adam_update", r, lr, iterations, w, g, {momentums, velocities, velocity_hats});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("momentums"), py::arg("velocities"),
-      py::arg("velocity_hats"), py::arg("alpha"), py::arg("beta_1"), py::arg("beta_2"),
-      py::arg("epsilon"), py::arg("amsgrad"), ReleaseGil());
+      py::arg("velocity_hats"), py::arg("learning_rate"), py::arg("iterations"), py::arg("beta_1"),
+      py::arg("beta_2"), py::arg("epsilon"), py::arg("amsgrad"));
   m.def(
       "adagrad_update",
-      [](const TensorList& w, const TensorList& g, const TensorList& accumulators, double lr,
+      [](const TensorList& w, const TensorList& g, const TensorList& accumulators, py::handle lr,
          double epsilon) {
-        ops::apply_update("adagrad_update", rule_of(UpdateKind::Adagrad, lr, epsilon), w, g,
-                          {accumulators});
+        apply("adagrad_update", rule_of(UpdateKind::Adagrad, epsilon), lr, py::none(), w, g,
+              {accumulators});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("accumulators"), py::arg("learning_rate"),
-      py::arg("epsilon"), ReleaseGil());
+      py::arg("epsilon"));
   m.def(
       "adadelta_update",
       [](const TensorList& w, const TensorList& g, const TensorList& accumulated_grads,
-         const TensorList& accumulated_deltas, double lr, double rho, double epsilon) {
-        UpdateRule r = rule_of(UpdateKind::Adadelta, lr, epsilon);
+         const TensorList& accumulated_deltas, py::handle lr, double rho, double epsilon) {
+        UpdateRule r = rule_of(UpdateKind::Adadelta, epsilon);
         r.rho = rho;
-        ops::apply_update("adadelta_update", r, w, g, {accumulated_grads, accumulated_deltas});
+        apply("adadelta_update", r, lr, py::none(), w, g, {accumulated_grads, accumulated_deltas});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("accumulated_grads"),
-      py::arg("accumulated_deltas"), py::arg("learning_rate"), py::arg("rho"), py::arg("epsilon"),
-      ReleaseGil());
+      py::arg("accumulated_deltas"), py::arg("learning_rate"), py::arg("rho"), py::arg("epsilon"));
   m.def(
       "adamax_update",
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
-         const TensorList& norms, double lr, double beta_1, double beta_2, double epsilon,
-         double bias_correction) {
-        UpdateRule r = rule_of(UpdateKind::Adamax, lr, epsilon);
+         const TensorList& norms, py::handle lr, py::handle iterations, double beta_1,
+         double beta_2, double epsilon) {
+        UpdateRule r = rule_of(UpdateKind::Adamax, epsilon);
         r.beta_1 = beta_1;
         r.beta_2 = beta_2;
-        r.step_factors[0] = bias_correction;
-        ops::apply_update("adamax_update", r, w, g, {momentums, norms});
+        apply("adamax_update", r, lr, iterations, w, g, {momentums, norms});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("momentums"), py::arg("norms"),
-      py::arg("learning_rate"), py::arg("beta_1"), py::arg("beta_2"), py::arg("epsilon"),
-      py::arg("bias_correction"), ReleaseGil());
+      py::arg("learning_rate"), py::arg("iterations"), py::arg("beta_1"), py::arg("beta_2"),
+      py::arg("epsilon"));
   m.def(
-      "nadam_update",
+      "nadam_update",  // its factors carry a product over past steps: computed by the caller
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
-         const TensorList& velocities, double lr, double beta_1, double beta_2, double epsilon,
+         const TensorList& velocities, py::handle lr, double beta_1, double beta_2, double epsilon,
          double u_t, double u_next, double u_product, double u_product_next, double v_correction) {
-        UpdateRule r = rule_of(UpdateKind::Nadam, lr, epsilon);
+        UpdateRule r = rule_of(UpdateKind::Nadam, epsilon);
         r.beta_1 = beta_1;
         r.beta_2 = beta_2;
         const double factors[5] = {u_t, u_next, u_product, u_product_next, v_correction};
         std::copy(factors, factors + 5, r.step_factors);
-        ops::apply_update("nadam_update", r, w, g, {momentums, velocities});
+        apply("nadam_update", r, lr, py::none(), w, g, {momentums, velocities});
       },
       py::arg("variables"), py::arg("gradients"), py::arg("momentums"), py::arg("velocities"),
       py::arg("learning_rate"), py::arg("beta_1"), py::arg("beta_2"), py::arg("epsilon"),
       py::arg("u_t"), py::arg("u_next"), py::arg("u_product"), py::arg("u_product_next"),
-      py::arg("v_correction"), ReleaseGil());
+      py::arg("v_correction"));
 }
 
 }  // namespace tapeflow::bindings

@@ -15,17 +15,17 @@ void init_reduce(py::module_& m) {
       .value("any", ReduceOp::Any)
       .value("all", ReduceOp::All)
       .value("mean", ReduceOp::Mean);
-  m.def("reduce", &ops::reduce, py::arg("op"), py::arg("x"), py::arg("axes"), py::arg("keepdims"),
+  m.def("reduce", traced("reduce", &ops::reduce), py::arg("op"), py::arg("x"), py::arg("axes"), py::arg("keepdims"),
         ReleaseGil());
   m.def("reduce_reference", &ops::reduce_reference, py::arg("op"), py::arg("x"), py::arg("axes"),
         py::arg("keepdims"), ReleaseGil());
-  m.def("reduce_logsumexp", &ops::reduce_logsumexp, py::arg("x"), py::arg("axes"),
+  m.def("reduce_logsumexp", traced("reduce_logsumexp", &ops::reduce_logsumexp), py::arg("x"), py::arg("axes"),
         py::arg("keepdims"), ReleaseGil());
-  m.def("arg_reduce", &ops::arg_reduce, py::arg("is_max"), py::arg("x"), py::arg("axis"),
+  m.def("arg_reduce", traced("arg_reduce", &ops::arg_reduce), py::arg("is_max"), py::arg("x"), py::arg("axis"),
         py::arg("output_type"), ReleaseGil());
-  m.def("softmax", &ops::softmax, py::arg("logits"), py::arg("axis"), ReleaseGil());
-  m.def("log_softmax", &ops::log_softmax, py::arg("logits"), py::arg("axis"), ReleaseGil());
-  m.def("sparse_softmax_cross_entropy", &ops::sparse_softmax_cross_entropy, py::arg("logits"),
+  m.def("softmax", traced("softmax", &ops::softmax), py::arg("logits"), py::arg("axis"), ReleaseGil());
+  m.def("log_softmax", traced("log_softmax", &ops::log_softmax), py::arg("logits"), py::arg("axis"), ReleaseGil());
+  m.def("sparse_softmax_cross_entropy", traced("sparse_softmax_cross_entropy", &ops::sparse_softmax_cross_entropy), py::arg("logits"),
         py::arg("labels"), ReleaseGil());
 }
 

@@ -45,9 +45,12 @@ int64_t exact_int(PyObject* p, const char* what) {
 }
 
 // Integer arguments are read on the host: a tensor elsewhere comes over first.
-Tensor on_host(const Tensor& t) { return ops::to_device(t, Device{}); }
+Tensor on_host(const Tensor& t) {
+  return ops::to_device(t, Device{});
+}
 
 int64_t read_int(const Tensor& t, int64_t i) {
+  graph::note_host_read();  // the value steers the op: a recording cannot replay it
   TF_CHECK(t.device().is_cpu(), TypeError, "cannot read integer arguments from a tensor on ",
            t.device().name());
   return t.dtype() == DType::Int32 ? int64_t(t.data<int32_t>()[i]) : t.data<int64_t>()[i];
@@ -216,50 +219,54 @@ void init_shape(py::module_& m) {
   m.def(
       "reshape",
       [](const Tensor& x, py::handle shape) {
-        return ops::reshape(x, to_int_list(shape, "reshape: shape"));
+        return graph::call("reshape", ops::reshape, x, to_int_list(shape, "reshape: shape"));
       },
       arg("x"), arg("shape"));
   m.def(
       "transpose",
       [](const Tensor& x, py::handle perm) {
-        if (perm.is_none()) return ops::transpose(x, std::nullopt);
-        return ops::transpose(x, to_int_list(perm, "transpose: perm"));
+        if (perm.is_none()) return graph::call("transpose", ops::transpose, x, std::nullopt);
+        return graph::call("transpose", ops::transpose, x, to_int_list(perm, "transpose: perm"));
       },
       arg("x"), arg("perm"));
   m.def(
       "expand_dims",
       [](const Tensor& x, py::handle axis) {
-        return ops::expand_dims(x, to_int(axis, "expand_dims: axis"));
+        return graph::call("expand_dims", ops::expand_dims, x, to_int(axis, "expand_dims: axis"));
       },
       arg("x"), arg("axis"));
   m.def(
       "squeeze",
       [](const Tensor& x, py::handle axis) {
-        if (axis.is_none()) return ops::squeeze(x, std::nullopt);
-        return ops::squeeze(x, to_axes(axis, "squeeze: axis"));
+        if (axis.is_none()) return graph::call("squeeze", ops::squeeze, x, std::nullopt);
+        return graph::call("squeeze", ops::squeeze, x, to_axes(axis, "squeeze: axis"));
       },
       arg("x"), arg("axis"));
   m.def(
       "broadcast_to",
       [](const Tensor& x, py::handle shape) {
-        return ops::broadcast_to(x, to_int_list(shape, "broadcast_to: shape"));
+        return graph::call("broadcast_to", ops::broadcast_to, x,
+                           to_int_list(shape, "broadcast_to: shape"));
       },
       arg("x"), arg("shape"));
   m.def(
       "reverse",
       [](const Tensor& x, py::handle axis) {
-        return ops::reverse(x, to_axes(axis, "reverse: axis"));
+        return graph::call("reverse", ops::reverse, x, to_axes(axis, "reverse: axis"));
       },
       arg("x"), arg("axis"));
-  m.def("identity", &ops::identity_on_scope_device, arg("x"));
+  m.def("identity", traced("identity", &ops::identity_on_scope_device), arg("x"));
   m.def(
       "split",
       [](const Tensor& x, py::handle sizes, py::handle axis) {
         const int64_t a = to_int(axis, "split: axis");
         const bool scalar =
             is_tensor_like(sizes) ? to_tensor(sizes).rank() == 0 : !PySequence_Check(sizes.ptr());
-        if (scalar) return ops::split_evenly(x, to_int(sizes, "split: num_or_size_splits"), a);
-        return ops::split(x, to_int_list(sizes, "split: num_or_size_splits"), a);
+        if (scalar)
+          return graph::call("split_evenly", ops::split_evenly, x,
+                             to_int(sizes, "split: num_or_size_splits"), a);
+        return graph::call("split", ops::split, x, to_int_list(sizes, "split: num_or_size_splits"),
+                           a);
       },
       arg("x"), arg("num_or_size_splits"), arg("axis"));
   m.def(
@@ -267,15 +274,21 @@ void init_shape(py::module_& m) {
       [](const Tensor& x, py::handle num, py::handle axis) {
         std::optional<int64_t> n;
         if (!num.is_none()) n = to_int(num, "unstack: num");
-        return ops::unstack(x, n, to_int(axis, "unstack: axis"));
+        return graph::call("unstack", ops::unstack, x, n, to_int(axis, "unstack: axis"));
       },
       arg("x"), arg("num"), arg("axis"));
   m.def(
-      "getitem", [](const Tensor& x, py::handle key) { return ops::getitem(x, to_key(key)); },
+      "getitem",
+      [](const Tensor& x, py::handle key) {
+        const std::vector<IndexItem> items = to_key(key);
+        for (const IndexItem& item : items)
+          if (item.tensor.defined()) graph::poison("indexing with a tensor of indices or a mask");
+        return graph::call("getitem", ops::getitem, x, items);
+      },
       arg("x"), arg("key"));
-  m.def("shape_of", &ops::shape_of, arg("x"), arg("out_type"));
-  m.def("size_of", &ops::size_of, arg("x"), arg("out_type"));
-  m.def("rank_of", &ops::rank_of, arg("x"));
+  m.def("shape_of", traced("shape_of", &ops::shape_of), arg("x"), arg("out_type"));
+  m.def("size_of", traced("size_of", &ops::size_of), arg("x"), arg("out_type"));
+  m.def("rank_of", traced("rank_of", &ops::rank_of), arg("x"));
 
   // Copies: the GIL is released around the op.
   m.def(
@@ -283,7 +296,7 @@ void init_shape(py::module_& m) {
       [](const std::vector<Tensor>& values, py::handle axis) {
         const int64_t a = to_int(axis, "concat: axis");
         py::gil_scoped_release release;
-        return ops::concat(values, a);
+        return graph::call("concat", ops::concat, values, a);
       },
       arg("values"), arg("axis"));
   m.def(
@@ -291,7 +304,7 @@ void init_shape(py::module_& m) {
       [](const std::vector<Tensor>& values, py::handle axis) {
         const int64_t a = to_int(axis, "stack: axis");
         py::gil_scoped_release release;
-        return ops::stack(values, a);
+        return graph::call("stack", ops::stack, values, a);
       },
       arg("values"), arg("axis"));
   m.def(
@@ -299,7 +312,7 @@ void init_shape(py::module_& m) {
       [](const Tensor& x, py::handle multiples) {
         const IntList m = to_int_list(multiples, "tile: multiples");
         py::gil_scoped_release release;
-        return ops::tile(x, m);
+        return graph::call("tile", ops::tile, x, m);
       },
       arg("x"), arg("multiples"));
   m.def(
@@ -308,7 +321,7 @@ void init_shape(py::module_& m) {
         const int64_t a = to_int(axis, "gather: axis"),
                       b = to_int(batch_dims, "gather: batch_dims");
         py::gil_scoped_release release;
-        return ops::gather(params, indices, a, b);
+        return graph::call("gather", ops::gather, params, indices, a, b);
       },
       arg("params"), arg("indices"), arg("axis"), arg("batch_dims"));
   m.def(
@@ -317,7 +330,7 @@ void init_shape(py::module_& m) {
          py::handle axis) {
         const int64_t d = to_int(depth, "one_hot: depth"), a = to_int(axis, "one_hot: axis");
         py::gil_scoped_release release;
-        return ops::one_hot(indices, d, on, off, a);
+        return graph::call("one_hot", ops::one_hot, indices, d, on, off, a);
       },
       arg("indices"), arg("depth"), arg("on_value"), arg("off_value"), arg("axis"));
 
@@ -327,7 +340,7 @@ void init_shape(py::module_& m) {
       [](py::handle dims, const Tensor& value) {
         const IntList d = to_int_list(dims, "fill: dims");
         py::gil_scoped_release release;
-        return ops::fill(d, value);
+        return graph::call("fill", ops::fill, d, value);
       },
       arg("dims"), arg("value"));
   m.def(
@@ -335,7 +348,7 @@ void init_shape(py::module_& m) {
       [](py::handle shape, DType dtype) {
         const IntList d = to_int_list(shape, "zeros: shape");
         py::gil_scoped_release release;
-        return ops::zeros(d, dtype);
+        return graph::call("zeros", ops::zeros, d, dtype);
       },
       arg("shape"), arg("dtype"));
   m.def(
@@ -343,7 +356,7 @@ void init_shape(py::module_& m) {
       [](py::handle shape, DType dtype) {
         const IntList d = to_int_list(shape, "ones: shape");
         py::gil_scoped_release release;
-        return ops::ones(d, dtype);
+        return graph::call("ones", ops::ones, d, dtype);
       },
       arg("shape"), arg("dtype"));
   m.def(
@@ -355,15 +368,16 @@ void init_shape(py::module_& m) {
         IntList batch;
         if (!batch_shape.is_none()) batch = to_int_list(batch_shape, "eye: batch_shape");
         py::gil_scoped_release release;
-        return ops::eye(r, c, batch, dtype);
+        return graph::call("eye", ops::eye, r, c, batch, dtype);
       },
       arg("num_rows"), arg("num_columns"), arg("batch_shape"), arg("dtype"));
-  m.def("range", &ops::range, arg("start"), arg("limit"), arg("delta"), ReleaseGil());
+  m.def("range", traced("range", &ops::range), arg("start"), arg("limit"), arg("delta"),
+        ReleaseGil());
   m.def(
       "linspace",
       [](const Tensor& start, const Tensor& stop, py::handle num, py::handle axis) {
-        return ops::linspace(start, stop, to_int(num, "linspace: num"),
-                             to_int(axis, "linspace: axis"));
+        return graph::call("linspace", ops::linspace, start, stop, to_int(num, "linspace: num"),
+                           to_int(axis, "linspace: axis"));
       },
       arg("start"), arg("stop"), arg("num"), arg("axis"));
 }

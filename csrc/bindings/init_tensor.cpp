@@ -18,11 +18,16 @@ namespace {
 // The PEP 3118 format character of each dtype.
 const char* buffer_format(DType t) {
   switch (t) {
-    case DType::Float32: return "f";
-    case DType::Float64: return "d";
-    case DType::Int32: return "i";
-    case DType::Int64: return "q";
-    case DType::Bool: return "?";
+    case DType::Float32:
+      return "f";
+    case DType::Float64:
+      return "d";
+    case DType::Int32:
+      return "i";
+    case DType::Int64:
+      return "q";
+    case DType::Bool:
+      return "?";
   }
   return "B";
 }
@@ -30,19 +35,27 @@ const char* buffer_format(DType t) {
 DType dtype_from_format(const std::string& format, ssize_t itemsize) {
   std::string f = format;
   if (!f.empty() && (f[0] == '<' || f[0] == '=' || f[0] == '@' || f[0] == '!' || f[0] == '>')) {
-    TF_CHECK(f[0] != '>' && f[0] != '!', TypeError,
-             "cannot read a big-endian buffer (format '", format, "'); convert it first");
+    TF_CHECK(f[0] != '>' && f[0] != '!', TypeError, "cannot read a big-endian buffer (format '",
+             format, "'); convert it first");
     f = f.substr(1);
   }
   if (f.size() == 1) {
     switch (f[0]) {
-      case 'f': if (itemsize == 4) return DType::Float32; break;
-      case 'd': if (itemsize == 8) return DType::Float64; break;
-      case 'i': case 'l': case 'q':
+      case 'f':
+        if (itemsize == 4) return DType::Float32;
+        break;
+      case 'd':
+        if (itemsize == 8) return DType::Float64;
+        break;
+      case 'i':
+      case 'l':
+      case 'q':
         if (itemsize == 4) return DType::Int32;
         if (itemsize == 8) return DType::Int64;
         break;
-      case '?': if (itemsize == 1) return DType::Bool; break;
+      case '?':
+        if (itemsize == 1) return DType::Bool;
+        break;
     }
   }
   throw TypeError(str_cat("cannot make a tensor from a buffer of format '", format,
@@ -70,8 +83,8 @@ Tensor buffer_view(const py::buffer_info& info, bool* empty) {
   }
   if (*empty) return Tensor::empty(shape, dtype);
   char* first = static_cast<char*>(info.ptr) + lo;
-  auto foreign = Storage::wrap_foreign(first, size_t(hi - lo) + size_t(info.itemsize), Device{},
-                                       [] {});
+  auto foreign =
+      Storage::wrap_foreign(first, size_t(hi - lo) + size_t(info.itemsize), Device{}, [] {});
   return Tensor::from_storage(foreign, shape, strides, -lo / info.itemsize, dtype);
 }
 
@@ -108,6 +121,25 @@ Tensor from_buffer_rows(const py::buffer& source, const py::buffer& indices) {
   return out;
 }
 
+// A 0-d tensor of `dtype` on the placement device (int64 keeps Python ints exact).
+template <class Number>
+Tensor scalar(Number value, DType dtype) {
+  Tensor t = Tensor::empty(Dims{}, dtype);
+  TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
+  if (!placement_device().is_cpu()) t = ops::place(t);
+  return t;
+}
+
+// A creation binding whose tensor is a constant of a tf.function being traced.
+template <class... A>
+auto constant_of(Tensor (*make)(A...)) {
+  return [make](A... args) {
+    Tensor t = make(args...);
+    graph::note_constant(t);
+    return t;
+  };
+}
+
 py::tuple to_tuple(const Dims& d) {
   py::tuple t(d.size());
   for (int i = 0; i < d.size(); ++i) t[i] = d[i];
@@ -128,10 +160,17 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("_shape", [](const Tensor& t) { return to_tuple(t.shape()); })
       .def_property_readonly("_strides", [](const Tensor& t) { return to_tuple(t.strides()); })
       .def_property_readonly("_dtype", &Tensor::dtype)
+      // (shape, dtype) in one call: a tf.function's signature of a tensor argument.
+      .def_property_readonly(
+          "_signature",
+          [](const Tensor& t) { return py::make_tuple(to_tuple(t.shape()), int(t.dtype())); })
       .def_property_readonly("_id", &Tensor::id)
       .def_property_readonly("_offset", &Tensor::offset)
       .def_property_readonly("_data_ptr",
-                             [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
+                             [](const Tensor& t) {
+                               graph::note_host_read();
+                               return reinterpret_cast<uintptr_t>(t.raw_data());
+                             })
       .def_property_readonly("_storage_owners",
                              [](const Tensor& t) { return t.storage().use_count(); })
       .def_property_readonly("ndim", &Tensor::rank)
@@ -140,6 +179,7 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("device", [](const Tensor& t) { return t.device().name(); })
       .def_property_readonly("_on_host", [](const Tensor& t) { return t.device().is_cpu(); })
       .def_buffer([](const Tensor& t) -> py::buffer_info {
+        graph::note_host_read();
         TF_CHECK(t.device().is_cpu(), TypeError, "a tensor on ", t.device().name(),
                  " has no host buffer; copy it to the CPU first");
         std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
@@ -149,24 +189,15 @@ void init_tensor(py::module_& m) {
                                t.rank(), shape, strides, /*readonly=*/true);
       });
 
-  m.def("from_buffer", &from_buffer, py::arg("buffer"),
+  // Tensors made from Python values are constants of a tf.function being traced.
+  m.def("from_buffer", constant_of(&from_buffer), py::arg("buffer"),
         "Copies a Python buffer (e.g. a NumPy array) into a new tensor on the placement device.");
-  m.def("from_buffer_rows", &from_buffer_rows, py::arg("buffer"), py::arg("indices"),
+  m.def("from_buffer_rows", constant_of(&from_buffer_rows), py::arg("buffer"), py::arg("indices"),
         "Copies the rows `indices` of a Python buffer into a new tensor (np.take(buffer, "
         "indices, axis=0)) on the placement device.");
   // 0-d tensors from Python numbers (the hot path of `x * 2`): no NumPy round trip.
-  m.def("scalar_float", [](double value, DType dtype) {
-    Tensor t = Tensor::empty(Dims{}, dtype);
-    TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-    if (!placement_device().is_cpu()) t = ops::place(t);
-    return t;
-  }, py::arg("value"), py::arg("dtype"));
-  m.def("scalar_int", [](int64_t value, DType dtype) {
-    Tensor t = Tensor::empty(Dims{}, dtype);
-    TF_DISPATCH_ALL(dtype, "scalar", *t.data<scalar_t>() = scalar_t(value));
-    if (!placement_device().is_cpu()) t = ops::place(t);
-    return t;
-  }, py::arg("value"), py::arg("dtype"));
+  m.def("scalar_float", constant_of(&scalar<double>), py::arg("value"), py::arg("dtype"));
+  m.def("scalar_int", constant_of(&scalar<int64_t>), py::arg("value"), py::arg("dtype"));
   m.def("allocator_stats", [] {
     const AllocatorStats s = cpu_allocator_stats();
     py::dict d;

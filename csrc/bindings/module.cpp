@@ -15,5 +15,6 @@ PYBIND11_MODULE(_C, m) {
   init_variable(m);
   init_device(m);
   init_optimizer(m);
+  init_graph(m);
   init_testing(m);
 }

@@ -43,6 +43,8 @@ Tensor Tensor::from_storage(std::shared_ptr<Storage> storage, const Dims& shape,
   return t;
 }
 
+uint64_t Tensor::next_id() { return next_tensor_id.load(std::memory_order_relaxed); }
+
 Tensor Tensor::view_of(const Tensor& base, const Dims& shape, const Dims& strides,
                        int64_t offset) {
   return from_storage(base.storage(), shape, strides, offset, base.dtype());

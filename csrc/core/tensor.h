@@ -59,6 +59,9 @@ class Tensor {
     return reinterpret_cast<T*>(raw_data());
   }
 
+  // The id the next tensor made will get: every tensor made before has a smaller one.
+  static uint64_t next_id();
+
   // True when both handles view the very same tensor value.
   bool same_as(const Tensor& o) const { return impl_ == o.impl_; }
 

@@ -170,3 +170,15 @@ get_soft_device_placement = _device.get_soft_device_placement
 def cpu_isa() -> str:
     """The instruction set the CPU kernels run with: 'avx512', 'avx2' or 'generic'."""
     return _C.cpu_isa()
+
+
+_functions_run_eagerly = [False]  # read by tapeflow/function.py at every call
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """Makes every tf.function run its Python eagerly (True) instead of a traced program."""
+    _functions_run_eagerly[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    return _functions_run_eagerly[0]

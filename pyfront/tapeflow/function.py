@@ -1,16 +1,252 @@
-"""``tf.function``: accepted as a decorator (bare or with arguments) so TensorFlow code runs
-unchanged; for now the function runs eagerly, op by op, every time it is called.
+"""``tf.function``: runs a Python function as a traced program, as TensorFlow's graph mode does.
 
     @tf.function
-    def train_step(inputs, targets): ...
+    def train_step(inputs, targets):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(targets, model(inputs, training=True))
+        gradients = tape.gradient(loss, model.trainable_weights)
+        optimizer.apply_gradients(zip(gradients, model.trainable_weights))
+        return loss
 
-    @tf.function(jit_compile=True)
-    def test_step(inputs, targets): ...
+The first call with a new signature (the shapes and dtypes of the tensor arguments, the values
+of the Python ones) runs the function eagerly while C++ records every op it runs
+(csrc/graph/trace.h). Later calls with that signature replay the recorded ops in C++, without
+running the Python code between them: layers, losses, metrics and the optimizer's bookkeeping
+cost nothing after tracing. As in TensorFlow, Python side effects (print, appending to a list)
+happen only when tracing, and Variables are read and written at every call.
+
+A recording that cannot reproduce the call is refused, and the function then runs eagerly at
+every call with that signature: when it reads a tensor's value into Python (`float(t)`,
+`if t > 0:`), draws random numbers, creates Variables (layers build on their first call: the
+next call traces again), or uses a GradientTape entered outside it. The reason is kept in
+`experimental_get_tracing_reason(...)`. Calls under an outer GradientTape also run eagerly,
+so that the tape sees every op. `tf.config.run_functions_eagerly(True)` turns tracing off.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
+
+import numpy as np
+
+from tapeflow import _C
+from tapeflow import config as _config
+from tapeflow import variables as _variables
+
+Tensor = _C.Tensor
+_run_eagerly = _config._functions_run_eagerly  # tf.config.run_functions_eagerly
+_MAX_TRACES_PER_FUNCTION = 64  # more signatures than this: the function runs eagerly
+# Refused recordings of one signature before it runs eagerly for good: the first calls often
+# build layers, metrics or optimizer slots (Variables), which only those calls do.
+_MAX_REFUSED = 3
+
+
+class _Eager:
+    """A signature whose recording was refused: calls run the Python function."""
+
+    __slots__ = ("why", "refusals")
+
+    def __init__(self, why: str, refusals: int):
+        self.why = why
+        self.refusals = refusals
+
+
+class _Traced:
+    """A recorded program, the Variables it reads (bound as inputs at every run) and how to
+    rebuild the function's result from the program's outputs."""
+
+    __slots__ = ("program", "variables", "leaves", "tensor_positions", "structure", "keep")
+
+    def __init__(self, program, variables, leaves, tensor_positions, structure, keep):
+        self.program = program
+        self.variables = variables  # [(Variable, written in place)]
+        self.leaves = leaves  # the result's leaves at tracing (tensors replaced at each run)
+        self.tensor_positions = tensor_positions
+        self.structure = structure
+        self.keep = keep  # the non-tensor arguments keyed by identity, kept alive
+
+    def run(self, tensors: list):
+        inputs = tensors
+        for variable, written in self.variables:
+            value = variable._value
+            # A value someone still holds (a tensor read earlier) is copied before the program
+            # writes into it: Variable.assign's copy-on-write rule. References: the variable's
+            # slot, `value`, and getrefcount's argument.
+            if written and (sys.getrefcount(value) > 3 or value._storage_owners != 1):
+                variable._value = value = _C.clone(value)
+            inputs.append(value)
+        outputs = self.program.run(inputs)
+        if self.structure is _ONE_TENSOR:
+            return outputs[0]
+        if not outputs:  # no tensors in the result: the Python values it had when traced
+            return self.structure
+        leaves = list(self.leaves)
+        for position, value in zip(self.tensor_positions, outputs, strict=True):
+            leaves[position] = value
+        from tapeflow import nest
+
+        return nest.pack_sequence_as(self.structure, leaves)
+
+
+class Function:
+    """A Python function run as recorded programs, one per argument signature."""
+
+    def __init__(self, python_function):
+        self._python_function = python_function
+        self._cache: dict = {}
+        functools.update_wrapper(self, python_function)
+
+    @property
+    def python_function(self):
+        return self._python_function
+
+    def __get__(self, instance, owner=None):
+        # A method: the instance is an argument like the others (keyed by identity).
+        if instance is None:
+            return self
+        return functools.partial(self.__call__, instance)
+
+    def __call__(self, *args, **kwargs):
+        if _run_eagerly[0] or _variables._entered_tapes or _C.recording():
+            # Eagerly under an outer tape (it must see each op) and inside another trace
+            # (the ops are recorded into it).
+            return self._python_function(*args, **kwargs)
+        tensors: list = []
+        keep: list = []
+        key = _key(args, tensors, keep)
+        if kwargs:
+            key = (key, _key(kwargs, tensors, keep))
+        entry = self._cache.get(key)
+        if entry is None:
+            if len(self._cache) >= _MAX_TRACES_PER_FUNCTION:
+                return self._python_function(*args, **kwargs)
+            return self._trace(key, args, kwargs, tensors, keep)
+        if type(entry) is _Eager:
+            if entry.refusals < _MAX_REFUSED:
+                return self._trace(key, args, kwargs, tensors, keep)
+            return self._python_function(*args, **kwargs)
+        return entry.run(tensors)
+
+    def _trace(self, key, args, kwargs, tensors, keep):
+        args, kwargs = _with_tensors((args, kwargs), iter(tensors))  # NumPy -> the tensors
+        _C.begin_recording(tensors)
+        try:
+            result = self._python_function(*args, **kwargs)
+        except BaseException:
+            _C.abandon_recording()
+            raise
+        leaves, structure, positions = _flatten_result(result)
+        program, why = _C.end_recording([leaves[i] for i in positions])
+        entry = _Eager(why, 0) if program is None else _bind(
+            program, leaves, positions, structure, keep)
+        if type(entry) is _Eager:
+            previous = self._cache.get(key)
+            entry.refusals = (previous.refusals if type(previous) is _Eager else 0) + 1
+        self._cache[key] = entry
+        return result
+
+    def experimental_get_tracing_reason(self, *args, **kwargs):
+        """None when a call with these arguments replays a program, else why it does not."""
+        tensors: list = []
+        key = _key(args, tensors, [])
+        if kwargs:
+            key = (key, _key(kwargs, tensors, []))
+        entry = self._cache.get(key)
+        if entry is None:
+            return "not traced yet"
+        return entry.why if type(entry) is _Eager else None
+
+    def experimental_get_tracing_count(self) -> int:
+        return len(self._cache)
+
+
+def _bind(program, leaves, positions, structure, keep):
+    """Binds the captured Variable values as inputs, or refuses the program."""
+    captures = program.captures()
+    by_id = {}
+    for variable in list(_variables._all_variables):
+        by_id[variable._value._id] = variable
+    indices, bound = [], []
+    for i, (value, written) in enumerate(captures):
+        variable = by_id.get(value._id)
+        if variable is not None:
+            indices.append(i)
+            bound.append((variable, written))
+        elif written:
+            return _Eager("an op wrote in place into a tensor that is no Variable's value", 0)
+    program.bind_inputs(indices)
+    # The result's tensors are filled in at each run: holding them here would keep a traced
+    # Variable value referenced, and every run would copy it (copy-on-write).
+    if positions and structure is not _ONE_TENSOR:
+        from tapeflow import nest
+
+        leaves = list(leaves)
+        for i in positions:
+            leaves[i] = None
+        structure = nest.pack_sequence_as(structure, leaves)
+    elif positions:
+        leaves = [None]
+    return _Traced(program, bound, leaves, positions, structure, keep)
+
+
+_BY_VALUE = frozenset({bool, int, float, str, frozenset})
+
+
+def _key(value, tensors: list, keep: list):
+    """The signature of an argument, appending its tensors to `tensors`: shapes and dtypes
+    for tensors (NumPy arrays become tensors), values for Python scalars and strings,
+    identity for other objects (kept alive in `keep`)."""
+    kind = type(value)
+    if kind is Tensor:
+        tensors.append(value)
+        return value._signature
+    if kind is tuple or kind is list:
+        return (kind, *[_key(v, tensors, keep) for v in value])
+    if kind is dict:
+        return (dict, *[(k, _key(v, tensors, keep)) for k, v in value.items()])
+    if value is None or kind in _BY_VALUE:
+        return (kind, value)
+    if isinstance(value, np.ndarray):
+        tensor = _C.from_buffer(np.ascontiguousarray(value))
+        tensors.append(tensor)
+        return tensor._signature
+    if isinstance(value, Tensor):
+        tensors.append(value)
+        return value._signature
+    if isinstance(value, (np.generic,)):
+        return (kind, value.item())
+    keep.append(value)
+    return ("object", id(value))
+
+
+def _with_tensors(value, tensors):
+    """`value` with each NumPy array replaced by the next of `tensors` (the ones _key made)."""
+    kind = type(value)
+    if kind is Tensor:
+        next(tensors)
+        return value
+    if kind is tuple or kind is list:
+        return kind(_with_tensors(v, tensors) for v in value)
+    if kind is dict:
+        return {k: _with_tensors(v, tensors) for k, v in value.items()}
+    if isinstance(value, np.ndarray) or isinstance(value, Tensor):
+        return next(tensors)
+    return value
+
+
+_ONE_TENSOR = object()  # the structure of a result that is one tensor
+
+
+def _flatten_result(result):
+    """(leaves, structure, positions of the tensor leaves)."""
+    if type(result) is Tensor:
+        return [result], _ONE_TENSOR, [0]
+    from tapeflow import nest
+
+    leaves = nest.flatten(result)
+    positions = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
+    return leaves, result, positions
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
@@ -18,21 +254,16 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              experimental_autograph_options=None, experimental_attributes=None,
              experimental_relax_shapes=None, experimental_compile=None,
              experimental_follow_type_hints=None):
-    """Returns `func` wrapped to run eagerly (the decorated object keeps `__wrapped__`,
-    `python_function` and, on methods, binds `self` as usual)."""
+    """Returns `func` as a traced Function (usable bare or with arguments, on functions and
+    methods). Programs are specialised to each signature, so `input_signature`,
+    `reduce_retracing` and `jit_compile` are accepted for compatibility and change nothing."""
     if func is None:
         return functools.partial(function, input_signature=input_signature,
                                  autograph=autograph, jit_compile=jit_compile,
                                  reduce_retracing=reduce_retracing)
     if not callable(func):
         raise TypeError(f"tf.function: expected a callable, received {type(func).__name__}")
-
-    @functools.wraps(func)
-    def eager(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    eager.python_function = func
-    return eager
+    return Function(func)
 
 
-__all__ = ["function"]
+__all__ = ["function", "Function"]

@@ -10,6 +10,7 @@ never change under their reader.
 from __future__ import annotations
 
 import sys
+import weakref
 
 import numpy as np
 
@@ -26,6 +27,19 @@ Tensor = _C.Tensor
 _entered_tapes: list = []
 
 
+# Every live Variable: tf.function finds which tensors a traced program read are Variable
+# values (function.py), to pass each run the variable's value of that moment.
+_all_variables: weakref.WeakSet = weakref.WeakSet()
+
+
+def _replacing_value() -> None:
+    """Called before a Variable's value is replaced by a new tensor: a tf.function being traced
+    cannot replay that (Python holds the new value), so its recording is refused."""
+    if _C.recording():
+        _C.poison_recording("a Variable's value was replaced by a copy (a value read earlier "
+                            "was still held when it was written)")
+
+
 def _read_hook(variable) -> None:
     """Replaced by gradient_tape at import: tells entered tapes about a variable read."""
 
@@ -37,6 +51,9 @@ class Variable:
                  validate_shape=True, **kwargs):
         if initial_value is None:
             raise ValueError("initial_value must be specified")
+        if _C.recording():
+            _C.poison_recording("a Variable was created (layers and metrics build on their first "
+                                "call; the next call traces again)")
         if callable(initial_value):
             initial_value = initial_value()
         if dtype is not None:
@@ -59,6 +76,7 @@ class Variable:
         self._trainable = bool(trainable)
         self._name = (name or "Variable") + (":0" if not (name or "").endswith(":0") else "")
         self._layer_meta = None
+        _all_variables.add(self)
 
     # -- reading ---------------------------------------------------------------------------
     def __tf_tensor__(self, dtype=None, name=None):
@@ -132,6 +150,7 @@ class Variable:
         if self._owns_value_alone():
             _C.write_into(self._value, value)
         else:
+            _replacing_value()
             self._value = _C.clone(value)
         return self
 
@@ -156,6 +175,7 @@ class Variable:
         from tapeflow.ops import shape as shape_ops
 
         if not self._owns_value_alone():
+            _replacing_value()
             self._value = _C.clone(self._value)
         view = shape_ops.getitem(self._value, key)
         if view._storage_owners < 2:

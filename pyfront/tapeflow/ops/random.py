@@ -48,18 +48,17 @@ __all__ = [
 
 DEFAULT_GRAPH_SEED = 87654321  # TensorFlow's global seed when only an op seed is given
 _MAXINT32 = 2**31 - 1
-_MAX_CALLS = 2**24  # a kernel's stream repeats after this many calls with the same seeds
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 class _SeedState:
-    """The global seed, the sequence op seeds are drawn from, and per-kernel call counts."""
+    """The global seed and the sequence op seeds are drawn from (each kernel's count of runs
+    is kept in C++: bindings/init_random.cpp)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.global_seed = None
         self.op_seeds = None  # random.Random(global_seed)
-        self.calls = {}  # (op, dtype, seed, seed2) -> calls so far
 
 
 _state = _SeedState()
@@ -85,7 +84,7 @@ def set_seed(seed) -> None:
     with _state.lock:
         _state.global_seed = seed
         _state.op_seeds = None if seed is None else _pyrandom.Random(seed)
-        _state.calls.clear()
+        _C.reset_random_runs()
 
 
 def get_seed(op_seed):
@@ -105,18 +104,12 @@ def get_seed(op_seed):
     return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
-def _kernel_seeds(op: str, dtype: _dtypes.DType, op_seed) -> tuple[int, int, int]:
-    """(seed, seed2, call) for one run of a stateful op."""
+def _kernel_seeds(op: str, dtype: _dtypes.DType, op_seed) -> tuple:
+    """(seed, seed2, call) for a stateful op: call is None, since C++ counts the runs of each
+    kernel (so a traced tf.function draws new numbers at every run, as eager calls do); both
+    seeds are None when no seed is set, and each run draws fresh ones."""
     seed, seed2 = get_seed(op_seed)
-    if seed is None:
-        import secrets  # NOTE: imported here, it keeps ~10 ms (hashlib) out of `import tapeflow`
-
-        return secrets.randbits(63), secrets.randbits(63), 0
-    key = (op, dtype.name, seed, seed2)
-    with _state.lock:
-        call = _state.calls.get(key, 0)
-        _state.calls[key] = call + 1
-    return seed, seed2, call % _MAX_CALLS
+    return seed, seed2, None
 
 
 def _stateless_seeds(seed) -> tuple[int, int, int]:

@@ -1,20 +1,65 @@
 // Elementwise loops, compiled once per ISA (see isa_namespace.h). The contiguous and
 // scalar-broadcast cases are plain loops the compiler vectorises for the target ISA; any other
 // stride pattern takes the strided loop. The maths comes from kernels/scalar_ops.h, except for
-// the transcendental functions of floats, which use the vector versions in isa/vecmath.h.
+// the transcendental functions of floats, which use the vector versions in isa/vecmath*.h
+// (strided operands gathered into short contiguous blocks).
 #include <algorithm>
 #include <cstring>
 #include <optional>
 
 #include "kernels/cpu/isa/vecmath.h"
+#include "kernels/cpu/isa/vecmath_pow.h"
+#include "kernels/cpu/isa/vecmath_trig.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/scalar_ops.h"
 
 namespace tapeflow::cpu::TF_ISA {
 namespace {
 
+// The elements [start, start + m) of a strided operand as a contiguous array: the operand itself
+// where it is contiguous, else gathered into `buffer` (a stride of 0 repeats one value).
+template <class T>
+const T* contiguous_block(const char* base, int64_t stride, int64_t start, int64_t m, T* buffer) {
+  if (stride == int64_t(sizeof(T))) return reinterpret_cast<const T*>(base) + start;
+  for (int64_t i = 0; i < m; ++i)
+    buffer[i] = *reinterpret_cast<const T*>(base + (start + i) * stride);
+  return buffer;
+}
+
+// Writes block[0, m) to the elements [start, start + m) of a strided output (unless block is
+// already there).
+template <class T>
+void scatter_block(const T* block, char* base, int64_t stride, int64_t start, int64_t m) {
+  if (block == reinterpret_cast<T*>(base) + start) return;
+  for (int64_t i = 0; i < m; ++i) *reinterpret_cast<T*>(base + (start + i) * stride) = block[i];
+}
+
+constexpr int64_t kVectorBlock = 256;  // elements per gathered block (a multiple of any width)
+
+// Functors with a vector version of two operands: pow of floats (float64 pow stays on libm).
+template <class Op, class T>
+constexpr bool has_binary_vector_form() {
+  return std::is_same_v<T, float> && std::is_same_v<Op, scalar::Pow>;
+}
+
+// out[i] = pow(a[i], b[i]) with the vector pow, for any strides (p, s as in binary_run).
+template <class T>
+void pow_vector_run(char* const* p, const int64_t* s, int64_t n) {
+  T a_buffer[kVectorBlock], b_buffer[kVectorBlock], out_buffer[kVectorBlock];
+  const bool out_contiguous = s[0] == int64_t(sizeof(T));
+  for (int64_t start = 0; start < n; start += kVectorBlock) {
+    const int64_t m = std::min(kVectorBlock, n - start);
+    const T* a = contiguous_block(p[1], s[1], start, m, a_buffer);
+    const T* b = contiguous_block(p[2], s[2], start, m, b_buffer);
+    T* out = out_contiguous ? reinterpret_cast<T*>(p[0]) + start : out_buffer;
+    vecmath::map([](simd::Vec<T> x, simd::Vec<T> y) { return vecmath::pow(x, y); }, a, b, out, m);
+    scatter_block(out, p[0], s[0], start, m);
+  }
+}
+
 template <class R, class T, class Op>
 void binary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
+  if constexpr (has_binary_vector_form<Op, T>()) return pow_vector_run<T>(p, s, n);
   R* out = reinterpret_cast<R*>(p[0]);
   const T* a = reinterpret_cast<const T*>(p[1]);
   const T* b = reinterpret_cast<const T*>(p[2]);
@@ -35,14 +80,18 @@ void binary_run(char* const* p, const int64_t* s, int64_t n, Op op) {
   }
 }
 
-// Functors with a vector version in vecmath.h, for float and double.
+// Functors with a vector version in vecmath.h (float and double) or vecmath_trig.h (float;
+// float64 sin, cos and tan stay on libm).
 template <class Op, class T>
 constexpr bool has_vector_form() {
-  return std::is_floating_point_v<T> &&
-         (std::is_same_v<Op, scalar::Exp> || std::is_same_v<Op, scalar::Expm1> ||
-          std::is_same_v<Op, scalar::Log> || std::is_same_v<Op, scalar::Log1p> ||
-          std::is_same_v<Op, scalar::Tanh> || std::is_same_v<Op, scalar::Sigmoid> ||
-          std::is_same_v<Op, scalar::Softplus>);
+  const bool trig = std::is_same_v<Op, scalar::Sin> || std::is_same_v<Op, scalar::Cos> ||
+                    std::is_same_v<Op, scalar::Tan>;
+  return (std::is_same_v<T, float> && trig) ||
+         (std::is_floating_point_v<T> &&
+          (std::is_same_v<Op, scalar::Exp> || std::is_same_v<Op, scalar::Expm1> ||
+           std::is_same_v<Op, scalar::Log> || std::is_same_v<Op, scalar::Log1p> ||
+           std::is_same_v<Op, scalar::Tanh> || std::is_same_v<Op, scalar::Sigmoid> ||
+           std::is_same_v<Op, scalar::Softplus>));
 }
 
 template <class Op, class T>
@@ -54,21 +103,21 @@ simd::Vec<T> vector_form(simd::Vec<T> x) {
   if constexpr (std::is_same_v<Op, scalar::Tanh>) return vecmath::tanh(x);
   if constexpr (std::is_same_v<Op, scalar::Sigmoid>) return vecmath::sigmoid(x);
   if constexpr (std::is_same_v<Op, scalar::Softplus>) return vecmath::softplus(x);
+  if constexpr (std::is_same_v<Op, scalar::Sin>) return vecmath::sin(x);
+  if constexpr (std::is_same_v<Op, scalar::Cos>) return vecmath::cos(x);
+  if constexpr (std::is_same_v<Op, scalar::Tan>) return vecmath::tan(x);
 }
 
 // out[i] = op(a[i]) for n strided elements: gathered into a buffer, computed, scattered.
 template <class Op, class T>
 void unary_vector_strided(const char* a, int64_t a_stride, char* out, int64_t out_stride,
                           int64_t n) {
-  constexpr int64_t kBuffer = 256;
-  T buffer[kBuffer];
-  for (int64_t start = 0; start < n; start += kBuffer) {
-    const int64_t m = std::min(kBuffer, n - start);
-    for (int64_t i = 0; i < m; ++i)
-      buffer[i] = *reinterpret_cast<const T*>(a + (start + i) * a_stride);
-    vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, buffer, buffer, m);
-    for (int64_t i = 0; i < m; ++i)
-      *reinterpret_cast<T*>(out + (start + i) * out_stride) = buffer[i];
+  T buffer[kVectorBlock];
+  for (int64_t start = 0; start < n; start += kVectorBlock) {
+    const int64_t m = std::min(kVectorBlock, n - start);
+    const T* in = contiguous_block(a, a_stride, start, m, buffer);
+    vecmath::map([](simd::Vec<T> v) { return vector_form<Op>(v); }, in, buffer, m);
+    scatter_block(buffer, out, out_stride, start, m);
   }
 }
 

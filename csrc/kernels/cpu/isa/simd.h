@@ -6,8 +6,11 @@
 //
 //   Vec<T>          kWidth lanes of T (float or double); + - * /, fma(a, b, c) = a * b + c,
 //                   min/max, comparisons giving a Mask, load/store (unaligned)
-//   Vec<T>::Bits    the same lanes as integers of T's width: + - & |, shifts
+//   Vec<T>::Bits    the same lanes as integers of T's width: + - & | ^, shifts
 //   Vec<T>::Mask    one bool per lane: & | !, any(), all(), select(mask, a, b)
+//   widen_low(Vec<float>), widen_high(Vec<float>)   its first / second half of the lanes as a
+//                   Vec<double> (exact); narrow(low, high) rounds two back into one Vec<float>
+//   gather(table, index)   Vec<double> of table[index[i]], index in Vec<double>::Bits
 //
 // NOTE: min(a, b) and max(a, b) return b when either is NaN, as the x86 instructions do; the
 // maths relies on it (clamp(x) = min(hi, max(lo, x)) keeps a NaN x).
@@ -47,6 +50,7 @@ struct Vec;
   inline Name operator-(Name a, Name b) { return P##_sub_##E(a.v, b.v); }                       \
   inline Name operator&(Name a, Name b) { return P##_and_##I(a.v, b.v); }                       \
   inline Name operator|(Name a, Name b) { return P##_or_##I(a.v, b.v); }                        \
+  inline Name operator^(Name a, Name b) { return P##_xor_##I(a.v, b.v); }                       \
   template <int k> Name shift_left(Name a) { return P##_slli_##E(a.v, k); }                     \
   template <int k> Name shift_right(Name a) { return P##_srli_##E(a.v, k); } /* logical */
 
@@ -105,6 +109,18 @@ inline Vec<float> select(Mask16 m, Vec<float> a, Vec<float> b) {
 inline Vec<double> select(Mask8 m, Vec<double> a, Vec<double> b) {
   return _mm512_mask_blend_pd(m.m, b.v, a.v);
 }
+inline Vec<double> widen_low(Vec<float> x) { return _mm512_cvtps_pd(_mm512_castps512_ps256(x.v)); }
+inline Vec<double> widen_high(Vec<float> x) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x.v), 1)));
+}
+inline Vec<double> gather(const double* table, Bits64x8 index) {
+  return _mm512_i64gather_pd(index.v, table, 8);
+}
+inline Vec<float> narrow(Vec<double> low, Vec<double> high) {
+  const __m512d low_half = _mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(low.v)));
+  return _mm512_castpd_ps(
+      _mm512_insertf64x4(low_half, _mm256_castps_pd(_mm512_cvtpd_ps(high.v)), 1));
+}
 
 #else
 // Masks are full-width lanes of all-ones / all-zeros, as the compare instructions give them.
@@ -133,6 +149,17 @@ inline Vec<float> select(MaskF32x8 m, Vec<float> a, Vec<float> b) {
 inline Vec<double> select(MaskF64x4 m, Vec<double> a, Vec<double> b) {
   return _mm256_blendv_pd(b.v, a.v, m.v);
 }
+inline Vec<double> widen_low(Vec<float> x) { return _mm256_cvtps_pd(_mm256_castps256_ps128(x.v)); }
+inline Vec<double> widen_high(Vec<float> x) {
+  return _mm256_cvtps_pd(_mm256_extractf128_ps(x.v, 1));
+}
+inline Vec<double> gather(const double* table, Bits64x4 index) {
+  return _mm256_i64gather_pd(table, index.v, 8);
+}
+inline Vec<float> narrow(Vec<double> low, Vec<double> high) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(low.v)),
+                              _mm256_cvtpd_ps(high.v), 1);
+}
 #endif
 
 #undef TF_SIMD_BITS
@@ -156,6 +183,8 @@ template <class L>
 PortableBits<L> operator&(PortableBits<L> a, PortableBits<L> b) { return a.v & b.v; }
 template <class L>
 PortableBits<L> operator|(PortableBits<L> a, PortableBits<L> b) { return a.v | b.v; }
+template <class L>
+PortableBits<L> operator^(PortableBits<L> a, PortableBits<L> b) { return a.v ^ b.v; }
 template <int k, class L>
 PortableBits<L> shift_left(PortableBits<L> a) { return a.v << k; }
 template <int k, class L>
@@ -236,6 +265,14 @@ template <class T>
 Vec<T> min(Vec<T> a, Vec<T> b) { return select(a < b, a, b); }
 template <class T>
 Vec<T> max(Vec<T> a, Vec<T> b) { return select(b < a, a, b); }
+inline Vec<double> widen_low(Vec<float> x) { return Float64x2{x.v[0], x.v[1]}; }
+inline Vec<double> widen_high(Vec<float> x) { return Float64x2{x.v[2], x.v[3]}; }
+inline Vec<double> gather(const double* table, Vec<double>::Bits index) {
+  return Float64x2{table[index.v[0]], table[index.v[1]]};
+}
+inline Vec<float> narrow(Vec<double> low, Vec<double> high) {
+  return Float32x4{float(low.v[0]), float(low.v[1]), float(high.v[0]), float(high.v[1])};
+}
 
 #endif
 

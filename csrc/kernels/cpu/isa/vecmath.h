@@ -1,6 +1,7 @@
 // Vectorised transcendental functions over simd::Vec<float> and simd::Vec<double>: exp, expm1,
-// log, log1p, tanh, sigmoid, softplus. They are the fast CPU versions of the functors in
-// kernels/scalar_ops.h, which stay the scalar reference (and the CUDA code).
+// log, log1p, tanh, sigmoid, softplus (float sin, cos, tan: vecmath_trig.h; pow: vecmath_pow.h).
+// They are the fast CPU versions of the functors in kernels/scalar_ops.h, which stay the scalar
+// reference (and the CUDA code).
 //
 // Error against the exact result, over all finite inputs (tests/test_vecmath.py sweeps them):
 // exp and log within 1 ulp; expm1, log1p and tanh 1.5 (float64 expm1: 2); sigmoid and softplus
@@ -270,6 +271,18 @@ Vec<T> softplus(Vec<T> x) {
   return positive + log1p_e;
 }
 
+// Float maths computed in double lanes: each half of x (and y) widened exactly, f applied, the
+// two results rounded once to float.
+template <class F>
+inline Vec<float> in_double_lanes(F f, Vec<float> x) {
+  return simd::narrow(f(simd::widen_low(x)), f(simd::widen_high(x)));
+}
+template <class F>
+inline Vec<float> in_double_lanes(F f, Vec<float> x, Vec<float> y) {
+  return simd::narrow(f(simd::widen_low(x), simd::widen_low(y)),
+                      f(simd::widen_high(x), simd::widen_high(y)));
+}
+
 // out[i] = f(in[i]) for n contiguous elements, f mapping one Vec<T> to another (in == out is
 // fine). The tail goes through one zero-padded vector, so each element gets the same bits
 // wherever a run (or a thread's share of one) happens to end.
@@ -283,6 +296,20 @@ void map(F f, const T* in, T* out, int64_t n) {
   std::memcpy(tail, in + i, size_t(n - i) * sizeof(T));
   f(Vec<T>::load(tail)).store(tail);
   std::memcpy(out + i, tail, size_t(n - i) * sizeof(T));
+}
+
+// out[i] = f(a[i], b[i]) for n contiguous elements, with the tail handled as in map.
+template <class T, class F>
+void map(F f, const T* a, const T* b, T* out, int64_t n) {
+  constexpr int kWidth = Vec<T>::kWidth;
+  int64_t i = 0;
+  for (; i + kWidth <= n; i += kWidth) f(Vec<T>::load(a + i), Vec<T>::load(b + i)).store(out + i);
+  if (i == n) return;
+  T a_tail[kWidth] = {}, b_tail[kWidth] = {};
+  std::memcpy(a_tail, a + i, size_t(n - i) * sizeof(T));
+  std::memcpy(b_tail, b + i, size_t(n - i) * sizeof(T));
+  f(Vec<T>::load(a_tail), Vec<T>::load(b_tail)).store(a_tail);
+  std::memcpy(out + i, a_tail, size_t(n - i) * sizeof(T));
 }
 
 }  // namespace vecmath

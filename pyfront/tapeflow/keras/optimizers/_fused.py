@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 from tapeflow import _C
+from tapeflow import variables as _variables
 
 _FLOAT_DTYPES = (_C.DType.float32, _C.DType.float64)
 _fusable_classes: dict = {}  # class -> whether its update_step is the one its fused step mirrors
@@ -50,6 +51,7 @@ def writable(variables) -> list:
     for v in variables:
         # References to the value: the variable's slot and getrefcount's argument.
         if sys.getrefcount(v._value) > 2 or v._value._storage_owners != 1:
+            _variables._replacing_value()
             v._value = _C.clone(v._value)
         values.append(v._value)
     return values

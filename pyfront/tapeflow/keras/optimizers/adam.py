@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import tapeflow as tf
 from tapeflow import _C
 from tapeflow.keras import backend
@@ -72,14 +70,12 @@ class Adam(Optimizer):
         variable.assign_sub(m * alpha / (tf.sqrt(v) + self.epsilon))
 
     def _fused_update_step(self, grads, variables, learning_rate):
-        step = int(self.iterations) + 1
-        alpha = learning_rate * math.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
         m = _fused.slots_of(self, self._momentums, variables)
         v = _fused.slots_of(self, self._velocities, variables)
         v_hat = _fused.slots_of(self, self._velocity_hats, variables) if self.amsgrad else []
         _C.adam_update(_fused.writable(variables), grads, _fused.writable(m), _fused.writable(v),
-                       _fused.writable(v_hat), alpha, self.beta_1, self.beta_2, self.epsilon,
-                       bool(self.amsgrad))
+                       _fused.writable(v_hat), learning_rate, self._iterations._value,
+                       self.beta_1, self.beta_2, self.epsilon, bool(self.amsgrad))
 
     def get_config(self):
         return {

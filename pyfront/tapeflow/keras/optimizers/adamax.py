@@ -37,12 +37,11 @@ class Adamax(Optimizer):
         variable.assign_sub(lr * m / ((1.0 - tf.pow(self.beta_1, step)) * (u + self.epsilon)))
 
     def _fused_update_step(self, grads, variables, learning_rate):
-        step = int(self.iterations) + 1
         m = _fused.slots_of(self, self._m, variables)
         u = _fused.slots_of(self, self._u, variables)
         _C.adamax_update(_fused.writable(variables), grads, _fused.writable(m),
-                         _fused.writable(u), learning_rate, self.beta_1, self.beta_2,
-                         self.epsilon, 1.0 - self.beta_1**step)
+                         _fused.writable(u), learning_rate, self._iterations._value,
+                         self.beta_1, self.beta_2, self.epsilon)
 
     def get_config(self):
         return {

@@ -298,7 +298,11 @@ class Optimizer:
 
     def _backend_update_step(self, grads, variables, learning_rate):
         if _fused.applies(self, grads, variables):
-            self._fused_update_step(grads, variables, float(learning_rate))
+            # The learning rate goes to C++ as a tensor (or number), read when the update
+            # runs: a traced step reads the rate of each run, not the one it was traced with.
+            if isinstance(learning_rate, tf.Variable):
+                learning_rate = learning_rate._value
+            self._fused_update_step(grads, variables, learning_rate)
             return
         learning_rate = backend.convert(learning_rate)
         for gradient, variable in zip(grads, variables, strict=True):

@@ -41,6 +41,7 @@ class Trainer:
         state["stop_training"] = False
         state["history"] = None
         state["_compile_config"] = None  # compile()'s arguments, for saving
+        state["_step_functions"] = {}  # (kind, deferred) -> the traced step, per compile
 
     # -- compile -----------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -60,6 +61,7 @@ class Trainer:
         self._loss_tracker = metrics_module.Mean(name="loss")
         self._output_loss_trackers = []
         self.run_eagerly = run_eagerly
+        self.__dict__["_step_functions"] = {}
         self._compile_config = {
             "optimizer": self.optimizer, "loss": loss, "loss_weights": loss_weights,
             "metrics": metrics, "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
@@ -261,20 +263,21 @@ class Trainer:
         turned into floats) only when a callback reads them, as Keras 3 does; else once, at
         the end."""
         kind = "train" if training else "test"
-        step_fn, update = (self.train_step, self._train_update) if training else (
-            self.test_step, self._test_update)
         on_begin = getattr(callback_list, f"on_{kind}_batch_begin")
         on_end = getattr(callback_list, f"on_{kind}_batch_end")
         read = bool(callback_list._listening(f"on_{kind}_batch_end"))
         deferred = not read and self._reads_default_logs(f"{kind}_step")
+        step_fn = self._step_function(kind, deferred)
+        # The trainable variables are part of a traced step: a step traced for others (a
+        # layer frozen between epochs) is not reused.
+        weights = frozenset(map(id, self.__dict__.get("_epoch_trainable_weights") or ()))
         logs, steps_run = {}, 0
         for step, batch in enumerate(data.batches()):
             on_begin(step)
             if deferred:
-                x, y, sample_weight = unpack_x_y_sample_weight(batch)
-                self._update_compiled_metrics(y, update(x, y, sample_weight), sample_weight)
+                step_fn(*unpack_x_y_sample_weight(batch), weights)
             else:
-                logs = step_fn(batch)
+                logs = step_fn(batch, weights)
                 if read:
                     logs = _pythonify(logs)
             steps_run += 1
@@ -284,6 +287,30 @@ class Trainer:
         if deferred and steps_run:
             logs = self.get_metrics_result()
         return _pythonify(logs)
+
+    def _step_function(self, kind: str, deferred: bool):
+        """The step `_run_batches` calls for each batch, traced by tf.function (made once per
+        compile) unless the model runs eagerly. Deferred steps update the metrics and return
+        nothing; the others are train_step/test_step, returning the logs."""
+        functions = self.__dict__["_step_functions"]
+        step_fn = functions.get((kind, deferred))
+        if step_fn is None:
+            training = kind == "train"
+            if deferred:
+                update = self._train_update if training else self._test_update
+
+                def step_fn(x, y, sample_weight, weights):
+                    self._update_compiled_metrics(y, update(x, y, sample_weight), sample_weight)
+            else:
+                method = self.train_step if training else self.test_step
+
+                def step_fn(batch, weights):
+                    return method(batch)
+            step_fn = tf.function(step_fn)
+            functions[(kind, deferred)] = step_fn
+        if self.run_eagerly:
+            return step_fn.python_function
+        return step_fn
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
