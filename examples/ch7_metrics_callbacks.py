@@ -61,6 +61,25 @@ class RootMeanSquaredError(keras.metrics.Metric):
         self.total_samples.assign(0)
 
 
+# 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
+# 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
+# writes the `.keras` zip at that path and load_model reads it back.
+def early_stopping_and_checkpoint():
+    """The book's callbacks_list of 7.3.2 (a new list at each call: callbacks keep state)."""
+    callbacks_list = [
+        keras.callbacks.EarlyStopping(
+            monitor='accuracy',
+            patience=1,
+        ),
+        keras.callbacks.ModelCheckpoint(
+            filepath='my_checkpoint_path',
+            monitor='val_loss',
+            save_best_only=True,
+        ),
+    ]
+    return callbacks_list
+
+
 # 7.3.3 Writing your own callbacks
 class LossHistory(keras.callbacks.Callback):
     def on_train_begin(self, logs):
@@ -118,20 +137,7 @@ def main():
     test_metrics = model.evaluate(test_images, test_labels)
     print('test loss, accuracy, rmse:', test_metrics)
 
-    # 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
-    # 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
-    # writes the `.keras` zip at that path and load_model reads it back.
-    callbacks_list = [
-        keras.callbacks.EarlyStopping(
-            monitor='accuracy',
-            patience=1,
-        ),
-        keras.callbacks.ModelCheckpoint(
-            filepath='my_checkpoint_path',
-            monitor='val_loss',
-            save_best_only=True,
-        ),
-    ]
+    callbacks_list = early_stopping_and_checkpoint()
     model = get_mnist_model()
     model.compile(optimizer='rmsprop',
                   loss='sparse_categorical_crossentropy',
