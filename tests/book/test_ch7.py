@@ -3,7 +3,8 @@ loops with a custom metric and callbacks (§7.3), and custom training loops (§7
 
 MNIST is digits here (book_data.stand_in('mnist'): 8x8 scans in a 28x28 frame), and 300
 validation images where it has 10,000. The ticket classifier of §7.2.2 keeps the book's
-vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280. §7.3's model, metric
+vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280; it and the subclassed
+CustomerTicketModel are examples/ch7_model_building.py's own. §7.3's model, metric
 and callback (get_mnist_model, RootMeanSquaredError, LossHistory) are
 examples/ch7_metrics_callbacks.py's own; §7.4's loops and models examples/ch7_custom_training.py's.
 """
@@ -29,6 +30,12 @@ from ch7_metrics_callbacks import (
     RootMeanSquaredError,
     early_stopping_and_checkpoint,
     get_mnist_model,
+)
+from ch7_model_building import (
+    CustomerTicketModel,
+    build_feature_extraction_model,
+    build_ticket_model,
+    ticket_data,
 )
 from tapeflow import keras
 from tapeflow.keras import layers
@@ -141,39 +148,10 @@ def test_listings_7_1_to_7_6_and_a_functional_model_in_book_order(capsys):
 
 # -- §7.2.2 A multi-input, multi-output Functional model --------------------------------------
 
-vocabulary_size = 10000
-num_tags = 100
-num_departments = 4
-
-
-def _ticket_data():
-    num_samples = 128  # 1280 in the book
-    # Dummy input data.
-    title_data = np.random.randint(0, 2, size=(num_samples, vocabulary_size))
-    text_body_data = np.random.randint(0, 2, size=(num_samples, vocabulary_size))
-    tags_data = np.random.randint(0, 2, size=(num_samples, num_tags))
-    # Dummy target data.
-    priority_data = np.random.random(size=(num_samples, 1))
-    department_data = np.random.randint(0, 2, size=(num_samples, num_departments))
-    return title_data, text_body_data, tags_data, priority_data, department_data
-
-
 def test_section_7_2_2_ticket_classifier_with_lists_dicts_and_feature_extraction():
     keras.utils.set_random_seed(0)
-    title = keras.Input(shape=(vocabulary_size,), name='title')
-    text_body = keras.Input(shape=(vocabulary_size,), name='text_body')
-    tags = keras.Input(shape=(num_tags,), name='tags')
-
-    features = layers.concatenate([title, text_body, tags])
-    features = layers.Dense(64, activation='relu')(features)
-
-    priority = layers.Dense(1, activation='sigmoid', name='priority')(features)
-    department = layers.Dense(
-        num_departments, activation='softmax', name='department')(features)
-
-    model = keras.Model(inputs=[title, text_body, tags], outputs=[priority, department])
-
-    title_data, text_body_data, tags_data, priority_data, department_data = _ticket_data()
+    model = build_ticket_model()
+    title_data, text_body_data, tags_data, priority_data, department_data = ticket_data(128)
 
     model.compile(optimizer='adam',
                   loss=['mean_squared_error', 'categorical_crossentropy'],
@@ -223,11 +201,7 @@ def test_section_7_2_2_ticket_classifier_with_lists_dicts_and_feature_extraction
     assert model.layers[3].output.shape == (None, 20100)
 
     # Feature extraction: a new output on the intermediate features, sharing the weights
-    features = model.layers[4].output
-    difficulty = layers.Dense(3, activation='softmax', name='difficulty')(features)
-    new_model = keras.Model(
-        inputs=[title, text_body, tags],
-        outputs=[priority, department, difficulty])
+    new_model = build_feature_extraction_model(model)
     new_priority, new_department, new_difficulty = new_model.predict(
         [title_data, text_body_data, tags_data])
     assert new_difficulty.shape == (128, 3)
@@ -253,33 +227,17 @@ def test_section_7_2_2_plot_model(tmp_path, monkeypatch):
 # -- §7.2.3 Subclassing the Model class, §7.2.4 mixing styles ---------------------------------
 
 
-class CustomerTicketModel(keras.Model):
-
-    def __init__(self, num_departments):
-        super(CustomerTicketModel, self).__init__()
-        # Keras would need layers.Concatenate() here (X17); tapeflow's concatenate() without
-        # inputs returns that layer, so the line runs as printed.
-        self.concat_layer = layers.concatenate()
-        self.mixing_layer = layers.Dense(64, activation='relu')
-        self.priority_scorer = layers.Dense(1, activation='sigmoid')
-        self.department_classifier = layers.Dense(
-            num_departments, activation='softmax')
-
-    def call(self, inputs):
-        title = inputs['title']
-        text_body = inputs['text_body']
-        tags = inputs['tags']
-
-        features = self.concat_layer([title, text_body, tags])
-        features = self.mixing_layer(features)
-        priority = self.priority_scorer(features)
-        department = self.department_classifier(features)
-        return priority, department
-
-
 def test_section_7_2_3_subclassed_ticket_model():
     keras.utils.set_random_seed(0)
-    title_data, text_body_data, tags_data, priority_data, department_data = _ticket_data()
+    title_data, text_body_data, tags_data, priority_data, department_data = ticket_data(128)
+
+    # The book writes layers.concatenate() where Keras needs layers.Concatenate() (X17): the
+    # example fixes it; tapeflow's concatenate() without inputs returns that layer, so the line
+    # also runs as printed.
+    concat_layer = layers.concatenate()
+    assert isinstance(concat_layer, layers.Concatenate)
+    np.testing.assert_array_equal(concat_layer([np.ones((2, 1)), np.zeros((2, 2))]).numpy(),
+                                  [[1, 0, 0], [1, 0, 0]])
 
     model = CustomerTicketModel(num_departments=4)
     assert model.weights == []
@@ -307,6 +265,8 @@ def test_section_7_2_3_subclassed_ticket_model():
     assert results[1] == pytest.approx(mse, rel=1e-4)
 
 
+# §7.2.4's Classifier and MyModel stay here as printed, without super().__init__() (X18): the
+# example adds the call TensorFlow needs; these check that tapeflow runs the book's text.
 class Classifier(keras.Model):
 
     def __init__(self, num_classes=2):
