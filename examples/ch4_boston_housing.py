@@ -18,6 +18,16 @@ from tapeflow import keras
 from tapeflow.keras import layers
 
 
+# Listing 4.24: normalizing the data, in place, with the training data's statistics
+def normalize(train_data, test_data):
+    mean = train_data.mean(axis=0)
+    train_data -= mean
+    std = train_data.std(axis=0)
+    train_data /= std
+    test_data -= mean
+    test_data /= std
+
+
 # Listing 4.25: model definition
 def build_model():
     model = keras.Sequential([
@@ -73,13 +83,7 @@ def main():
     (train_data, train_targets), (test_data, test_targets) = boston_housing.load_data()
     print('train_data', train_data.shape, 'test_data', test_data.shape)
 
-    # Listing 4.24: normalizing the data
-    mean = train_data.mean(axis=0)
-    train_data -= mean
-    std = train_data.std(axis=0)
-    train_data /= std
-    test_data -= mean
-    test_data /= std
+    normalize(train_data, test_data)
 
     # Listing 4.26: K-fold validation (listing 4.27 repeats the loop, keeping the histories:
     # the repetition is the book's own)

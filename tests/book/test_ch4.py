@@ -18,7 +18,7 @@ import book_data
 import ch4_boston_housing
 import ch4_imdb
 import ch4_reuters
-from ch4_boston_housing import smooth_curve, train_fold
+from ch4_boston_housing import normalize, smooth_curve, train_fold
 from ch4_imdb import vectorize_sequences
 from ch4_reuters import to_one_hot
 from tapeflow import keras
@@ -201,12 +201,12 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
     (train_data, train_targets), (test_data, test_targets) = book_data.stand_in("boston_housing")
     assert train_data.shape == (354, 10) and test_data.shape == (88, 10)
     # Listing 4.24
-    mean = train_data.mean(axis=0)
-    train_data -= mean
-    std = train_data.std(axis=0)
-    train_data /= std
-    test_data -= mean
-    test_data /= std
+    train_mean, train_std = train_data.mean(axis=0), train_data.std(axis=0)
+    expected_test_data = (test_data - train_mean) / train_std
+    normalize(train_data, test_data)
+    np.testing.assert_allclose(train_data.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(train_data.std(axis=0), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(test_data, expected_test_data, rtol=1e-6, atol=1e-12)
     baseline_mae = np.mean(np.abs(test_targets - train_targets.mean()))  # 6.6
 
     # Listings 4.26 and 4.27 in one loop (100 and 500 epochs of batches of 1 in the book):

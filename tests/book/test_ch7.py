@@ -29,6 +29,7 @@ from ch7_metrics_callbacks import (
     LossHistory,
     RootMeanSquaredError,
     early_stopping_and_checkpoint,
+    fit_with_callbacks,
     get_mnist_model,
 )
 from ch7_model_building import (
@@ -374,14 +375,8 @@ def test_section_7_3_2_early_stopping_and_model_checkpoint(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
     callbacks_list = early_stopping_and_checkpoint()
-    model = get_mnist_model()
-    model.compile(optimizer='rmsprop',
-                  loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
-    history = model.fit(train_images, train_labels,
-                        epochs=10,
-                        callbacks=callbacks_list,
-                        validation_data=(val_images, val_labels))
+    model, history = fit_with_callbacks(callbacks_list, train_images, train_labels,
+                                        val_images, val_labels, epochs=10)
     # The checkpoint holds the model of the epoch with the lowest val_loss.
     best = keras.models.load_model('my_checkpoint_path')
     assert best.evaluate(val_images, val_labels, verbose=0)[0] == pytest.approx(
@@ -430,14 +425,9 @@ class RecordingLossHistory(LossHistory):
 
 def _fit_with(callback, epochs):
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
-    model = get_mnist_model()
-    model.compile(optimizer='rmsprop',
-                  loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
-    return model.fit(train_images, train_labels,
-                     epochs=epochs,  # 10 in the book
-                     callbacks=[callback],
-                     validation_data=(val_images, val_labels))
+    _, history = fit_with_callbacks([callback], train_images, train_labels,
+                                   val_images, val_labels, epochs)  # 10 in the book
+    return history
 
 
 def test_section_7_3_3_loss_history_sees_the_running_loss_of_each_batch():
