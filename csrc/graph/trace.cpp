@@ -160,7 +160,7 @@ void note_writes(const std::vector<Tensor>& ts) {
     for (const Tensor& t : ts) active->note_write(t);
 }
 void note_host_read() {
-  poison("a tensor's value was read in Python (e.g. float(t), t.numpy())");
+  if (active) active->poison("a tensor's value was read in Python (e.g. float(t), t.numpy())");
 }
 
 // -- tapes --------------------------------------------------------------------------------------

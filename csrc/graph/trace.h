@@ -16,9 +16,10 @@
 //
 // A recording is poisoned (unusable: the caller runs the function eagerly instead) when the
 // program could not reproduce the call: a tensor's value read into Python (its result may
-// steer Python code), an op without a traced binding, a random op, a GradientTape created
-// outside the function, a write into a constant. Poisoning is the safe default: whatever the
-// recorder does not understand, it refuses.
+// steer Python code), a tensor made by an op without a traced binding, a GradientTape created
+// outside the function, a write into a constant or an argument. Poisoning is the safe
+// default: whatever the recorder does not understand, it refuses. Random ops replay with the
+// next draw of their kernel (bindings/init_random.cpp), as eager calls do.
 #pragma once
 #include <functional>
 #include <memory>

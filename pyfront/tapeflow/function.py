@@ -92,12 +92,8 @@ class _Traced:
 class Function:
     """A Python function run as recorded programs, one per argument signature."""
 
-    def __init__(self, python_function, name=None, input_signature=None, jit_compile=None,
-                 reduce_retracing=False):
+    def __init__(self, python_function):
         self._python_function = python_function
-        self._name = name or getattr(python_function, "__name__", "function")
-        self._input_signature = input_signature
-        self._jit_compile = jit_compile
         self._cache: dict = {}
         functools.update_wrapper(self, python_function)
 
@@ -259,15 +255,15 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              experimental_relax_shapes=None, experimental_compile=None,
              experimental_follow_type_hints=None):
     """Returns `func` as a traced Function (usable bare or with arguments, on functions and
-    methods)."""
+    methods). Programs are specialised to each signature, so `input_signature`,
+    `reduce_retracing` and `jit_compile` are accepted for compatibility and change nothing."""
     if func is None:
         return functools.partial(function, input_signature=input_signature,
                                  autograph=autograph, jit_compile=jit_compile,
                                  reduce_retracing=reduce_retracing)
     if not callable(func):
         raise TypeError(f"tf.function: expected a callable, received {type(func).__name__}")
-    return Function(func, input_signature=input_signature, jit_compile=jit_compile,
-                    reduce_retracing=reduce_retracing)
+    return Function(func)
 
 
 __all__ = ["function", "Function"]
