@@ -18,6 +18,16 @@ from tapeflow import keras
 from tapeflow.keras import layers
 
 
+# Listing 4.24: normalizing the data, in place, with the training data's statistics
+def normalize(train_data, test_data):
+    mean = train_data.mean(axis=0)
+    train_data -= mean
+    std = train_data.std(axis=0)
+    train_data /= std
+    test_data -= mean
+    test_data /= std
+
+
 # Listing 4.25: model definition
 def build_model():
     model = keras.Sequential([
@@ -27,6 +37,28 @@ def build_model():
     ])
     model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
     return model
+
+
+# Listing 4.27: saving the validation logs at each fold, the loop's body: fold i of k holds
+# out train_data[i * num_val_samples: (i + 1) * num_val_samples] and trains on the rest.
+def train_fold(train_data, train_targets, i, num_val_samples, num_epochs, batch_size=1):
+    """Returns (model, history, val_data, val_targets) of fold i."""
+    print('processing fold #{}'.format(i))  # ERRATUM (X8): the book writes "... #{}' % i"
+    val_data = train_data[i * num_val_samples: (i + 1) * num_val_samples]
+    val_targets = train_targets[i * num_val_samples: (i + 1) * num_val_samples]
+    partial_train_data = np.concatenate(
+        [train_data[:i * num_val_samples],
+         train_data[(i + 1) * num_val_samples:]],
+        axis=0)
+    partial_train_targets = np.concatenate(
+        [train_targets[:i * num_val_samples],
+         train_targets[(i + 1) * num_val_samples:]],
+        axis=0)
+    model = build_model()
+    history = model.fit(partial_train_data, partial_train_targets,
+                        validation_data=(val_data, val_targets),
+                        epochs=num_epochs, batch_size=batch_size, verbose=0)
+    return model, history, val_data, val_targets
 
 
 # Listings 4.29 and 4.30 plot it, smoothed and without the first 10 points.
@@ -51,21 +83,16 @@ def main():
     (train_data, train_targets), (test_data, test_targets) = boston_housing.load_data()
     print('train_data', train_data.shape, 'test_data', test_data.shape)
 
-    # Listing 4.24: normalizing the data
-    mean = train_data.mean(axis=0)
-    train_data -= mean
-    std = train_data.std(axis=0)
-    train_data /= std
-    test_data -= mean
-    test_data /= std
+    normalize(train_data, test_data)
 
-    # Listing 4.26: K-fold validation
+    # Listing 4.26: K-fold validation (listing 4.27 repeats the loop, keeping the histories:
+    # the repetition is the book's own)
     k = 4
     num_val_samples = len(train_data) // k
     num_epochs = 1 if args.quick else 100
     all_scores = []
     for i in range(k):
-        print('processing fold #{}'.format(i))  # ERRATUM (X8): the book writes "... #{}' % i"
+        print('processing fold #{}'.format(i))  # ERRATUM (X8), as in train_fold
         val_data = train_data[i * num_val_samples: (i + 1) * num_val_samples]
         val_targets = train_targets[i * num_val_samples: (i + 1) * num_val_samples]
         partial_train_data = np.concatenate(
@@ -87,21 +114,8 @@ def main():
     num_epochs = 1 if args.quick else 500
     all_mae_histories = []
     for i in range(k):
-        print('processing fold #{}'.format(i))  # ERRATUM (X8), as above
-        val_data = train_data[i * num_val_samples: (i + 1) * num_val_samples]
-        val_targets = train_targets[i * num_val_samples: (i + 1) * num_val_samples]
-        partial_train_data = np.concatenate(
-            [train_data[:i * num_val_samples],
-             train_data[(i + 1) * num_val_samples:]],
-            axis=0)
-        partial_train_targets = np.concatenate(
-            [train_targets[:i * num_val_samples],
-             train_targets[(i + 1) * num_val_samples:]],
-            axis=0)
-        model = build_model()
-        history = model.fit(partial_train_data, partial_train_targets,
-                            validation_data=(val_data, val_targets),
-                            epochs=num_epochs, batch_size=1, verbose=0)
+        model, history, val_data, val_targets = train_fold(
+            train_data, train_targets, i, num_val_samples, num_epochs)
         mae_history = history.history['val_mae']
         all_mae_histories.append(mae_history)
 

@@ -27,6 +27,16 @@ def vectorize_sequences(sequences, dimension=10000):
     return results
 
 
+# Listing 4.4: model definition (listing 4.10 prints it again, to retrain from scratch)
+def build_model():
+    model = keras.Sequential([
+        layers.Dense(16, activation='relu'),
+        layers.Dense(16, activation='relu'),
+        layers.Dense(1, activation='sigmoid')
+    ])
+    return model
+
+
 def main():
     parser = argparse.ArgumentParser(description="Section 4.1: IMDB binary classification")
     parser.add_argument("--quick", action="store_true", help="a small subset and 1-2 epochs")
@@ -51,12 +61,7 @@ def main():
     y_train = np.asarray(train_labels).astype('float32')
     y_test = np.asarray(test_labels).astype('float32')
 
-    # Listing 4.4: model definition
-    model = keras.Sequential([
-        layers.Dense(16, activation='relu'),
-        layers.Dense(16, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
+    model = build_model()
 
     # Listing 4.6: setting aside a validation set
     num_validation = len(x_train) * 2 // 5  # the book: 10000
@@ -83,11 +88,7 @@ def main():
         print('epoch %2d: loss %.4f  val_loss %.4f  acc %.4f  val_acc %.4f' % (epoch, *values))
 
     # Listing 4.10: retraining a model from scratch
-    model = keras.Sequential([
-        layers.Dense(16, activation='relu'),
-        layers.Dense(16, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
+    model = build_model()
     model.compile(optimizer='rmsprop',
                   loss='binary_crossentropy',
                   metrics=['accuracy'])

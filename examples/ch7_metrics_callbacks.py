@@ -61,6 +61,41 @@ class RootMeanSquaredError(keras.metrics.Metric):
         self.total_samples.assign(0)
 
 
+# 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
+# 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
+# writes the `.keras` zip at that path and load_model reads it back.
+def early_stopping_and_checkpoint():
+    """The book's callbacks_list of 7.3.2 (a new list at each call: callbacks keep state)."""
+    callbacks_list = [
+        keras.callbacks.EarlyStopping(
+            monitor='accuracy',
+            patience=1,
+        ),
+        keras.callbacks.ModelCheckpoint(
+            filepath='my_checkpoint_path',
+            monitor='val_loss',
+            save_best_only=True,
+        ),
+    ]
+    return callbacks_list
+
+
+def fit_with_callbacks(callbacks_list, train_images, train_labels, val_images, val_labels,
+                       epochs):
+    """The training run the book writes for each callback of 7.3.2 and 7.3.3: a new MNIST model
+    compiled as in 7.3, fit with `callbacks_list` (epochs=10 in the book); returns
+    (model, history)."""
+    model = get_mnist_model()
+    model.compile(optimizer='rmsprop',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+    history = model.fit(train_images, train_labels,
+                        epochs=epochs,
+                        callbacks=callbacks_list,
+                        validation_data=(val_images, val_labels))
+    return model, history
+
+
 # 7.3.3 Writing your own callbacks
 class LossHistory(keras.callbacks.Callback):
     def on_train_begin(self, logs):
@@ -118,41 +153,16 @@ def main():
     test_metrics = model.evaluate(test_images, test_labels)
     print('test loss, accuracy, rmse:', test_metrics)
 
-    # 7.3.2 Using callbacks: EarlyStopping and ModelCheckpoint, as in the book. Its
-    # 'my_checkpoint_path' has no extension (Keras 2 wrote a SavedModel folder there): tapeflow
-    # writes the `.keras` zip at that path and load_model reads it back.
-    callbacks_list = [
-        keras.callbacks.EarlyStopping(
-            monitor='accuracy',
-            patience=1,
-        ),
-        keras.callbacks.ModelCheckpoint(
-            filepath='my_checkpoint_path',
-            monitor='val_loss',
-            save_best_only=True,
-        ),
-    ]
-    model = get_mnist_model()
-    model.compile(optimizer='rmsprop',
-                  loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
-    history = model.fit(train_images, train_labels,
-                        epochs=2 if args.quick else 10,
-                        callbacks=callbacks_list,
-                        validation_data=(val_images, val_labels))
+    callbacks_list = early_stopping_and_checkpoint()
+    model, history = fit_with_callbacks(callbacks_list, train_images, train_labels,
+                                        val_images, val_labels, epochs=2 if args.quick else 10)
     print('EarlyStopping: trained %d epochs' % len(history.history['loss']))
     model = keras.models.load_model('my_checkpoint_path')
     print('reloaded the best model: test loss, accuracy:',
           model.evaluate(test_images, test_labels, verbose=0))
 
-    model = get_mnist_model()
-    model.compile(optimizer='rmsprop',
-                  loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
-    model.fit(train_images, train_labels,
-              epochs=2 if args.quick else 10,
-              callbacks=[LossHistory()],
-              validation_data=(val_images, val_labels))
+    fit_with_callbacks([LossHistory()], train_images, train_labels,
+                       val_images, val_labels, epochs=2 if args.quick else 10)
 
     # 7.3.4 Monitoring and visualization with TensorBoard
     model = get_mnist_model()

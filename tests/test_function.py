@@ -317,3 +317,15 @@ def test_runs_write_variables_in_place():
     bump()
     assert v._value._id == value_id  # nothing held the value: no copy-on-write
     assert float(v.numpy()[0]) == 5.0
+
+
+def test_predict_runs_traced_and_matches_eager():
+    x, _ = _data(40)
+    model = _model(dropout=True)
+    traced = model.predict(x, batch_size=16, verbose=0)
+    model.predict(x, batch_size=16, verbose=0)  # the first call built nothing: replays now
+    step = model._step_functions[("predict", False)]
+    assert step.experimental_get_tracing_reason((tf.constant(x[:16]),), None) is None
+    model.compile(run_eagerly=True)
+    eager = model.predict(x, batch_size=16, verbose=0)
+    np.testing.assert_allclose(traced, eager, rtol=1e-6)

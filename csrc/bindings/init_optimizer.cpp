@@ -1,7 +1,6 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
-#include <cmath>
 
 #include "bindings/init.h"
 #include "ops/optimizer.h"
@@ -20,8 +19,8 @@ UpdateRule rule_of(UpdateKind kind, double epsilon) {
   return rule;
 }
 
-// A learning rate or step count: a Python number, or a 0-d tensor (a Variable's value, the
-// result of a schedule) read when the update runs, so a traced program reads each run's value.
+// A learning rate or step count as a 0-d tensor: a tensor as it is, a Python number as a
+// float64 constant.
 Tensor scalar_arg(py::handle value, const char* what) {
   if (py::isinstance<Tensor>(value)) return value.cast<Tensor>();
   TF_CHECK(PyFloat_Check(value.ptr()) || PyLong_Check(value.ptr()), TypeError, what,
@@ -30,29 +29,6 @@ Tensor scalar_arg(py::handle value, const char* what) {
   *t.data<double>() = value.cast<double>();
   graph::note_constant(t);
   return t;
-}
-
-double read_scalar(const Tensor& t, const char* what) {
-  TF_CHECK_ARG(t.rank() == 0 && t.dtype() != DType::Bool, what,
-               " must be a 0-d numeric tensor, got a ", dtype_name(t.dtype()), " tensor of shape ",
-               shape_str(t.shape()));
-  TF_CHECK_ARG(t.device().is_cpu(), what, " must live on the CPU, got ", t.device().name());
-  double value = 0;
-  TF_DISPATCH_ALL(t.dtype(), what, value = double(*t.data<scalar_t>()));
-  return value;
-}
-
-// The factors that change with the step t = iterations + 1 (Keras's formulas): Adam's step
-// size alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t), Adamax's 1 - beta_1^t.
-void set_step(UpdateRule& r, double learning_rate, const Tensor& iterations) {
-  r.learning_rate = learning_rate;
-  if (r.kind != UpdateKind::Adam && r.kind != UpdateKind::Adamax) return;
-  const double t = read_scalar(iterations, "iterations") + 1.0;
-  if (r.kind == UpdateKind::Adam)
-    r.step_factors[0] =
-        learning_rate * std::sqrt(1.0 - std::pow(r.beta_2, t)) / (1.0 - std::pow(r.beta_1, t));
-  else
-    r.step_factors[0] = 1.0 - std::pow(r.beta_1, t);
 }
 
 // Runs one fused update. A tf.function being traced records it as one step that writes the
@@ -65,14 +41,7 @@ void apply(const char* op, const UpdateRule& rule, py::handle learning_rate, py:
   graph::note_writes(w);
   for (const TensorList& list : slots) graph::note_writes(list);
   py::gil_scoped_release release;
-  graph::call(
-      op,
-      [](const char* op, UpdateRule rule, const Tensor& lr, const Tensor& step, const TensorList& w,
-         const TensorList& g, const std::vector<TensorList>& slots) {
-        set_step(rule, read_scalar(lr, "learning_rate"), step);
-        ops::apply_update(op, rule, w, g, slots);
-      },
-      op, rule, lr, step, w, g, slots);
+  graph::call(op, ops::apply_update_at_step, op, rule, lr, step, w, g, slots);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "ops/optimizer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "kernels/dispatch.h"
 #include "ops/common.h"
@@ -64,6 +65,17 @@ void check_no_overlap(const char* op, std::vector<Extent>& extents) {
   }
 }
 
+double read_scalar(const char* op, const char* what, const Tensor& t) {
+  TF_CHECK_ARG(t.rank() == 0 && t.dtype() != DType::Bool, op, ": ", what,
+               " must be a 0-d numeric tensor, got a ", dtype_name(t.dtype()), " tensor of shape ",
+               shape_str(t.shape()));
+  TF_CHECK_ARG(t.device().is_cpu(), op, ": ", what, " must live on the CPU, got ",
+               t.device().name());
+  double value = 0;
+  TF_DISPATCH_ALL(t.dtype(), op, value = double(*t.data<scalar_t>()));
+  return value;
+}
+
 Extent extent_of(const Tensor& t, bool written) {
   const char* begin = static_cast<const char*>(t.raw_data());
   return {begin, begin + t.numel() * t.itemsize(), written};
@@ -106,6 +118,21 @@ void apply_update(const char* op, const cpu::UpdateRule& rule, const TensorList&
   }
   check_no_overlap(op, extents);
   if (n > 0) kernels::apply_update(rule, variables, packed, slots);
+}
+
+void apply_update_at_step(const char* op, cpu::UpdateRule rule, const Tensor& learning_rate,
+                          const Tensor& iterations, const TensorList& variables,
+                          const TensorList& gradients, const std::vector<TensorList>& slots) {
+  const double lr = read_scalar(op, "learning_rate", learning_rate);
+  rule.learning_rate = lr;
+  if (rule.kind == UpdateKind::Adam || rule.kind == UpdateKind::Adamax) {
+    const double t = read_scalar(op, "iterations", iterations) + 1.0;
+    rule.step_factors[0] =
+        rule.kind == UpdateKind::Adam
+            ? lr * std::sqrt(1.0 - std::pow(rule.beta_2, t)) / (1.0 - std::pow(rule.beta_1, t))
+            : 1.0 - std::pow(rule.beta_1, t);
+  }
+  apply_update(op, rule, variables, gradients, slots);
 }
 
 }  // namespace tapeflow::ops

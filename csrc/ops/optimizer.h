@@ -22,4 +22,12 @@ using TensorList = std::vector<Tensor>;
 void apply_update(const char* op, const cpu::UpdateRule& rule, const TensorList& variables,
                   const TensorList& gradients, const std::vector<TensorList>& slots);
 
+// apply_update with the learning rate and the steps done so far read from 0-d tensors when
+// it runs (a Variable's value, a schedule's result: a traced program reads each run's), and
+// the factors that change with the step t = iterations + 1 set from them (Keras's formulas):
+// Adam's step size alpha = lr sqrt(1 - beta_2^t) / (1 - beta_1^t), Adamax's 1 - beta_1^t.
+void apply_update_at_step(const char* op, cpu::UpdateRule rule, const Tensor& learning_rate,
+                          const Tensor& iterations, const TensorList& variables,
+                          const TensorList& gradients, const std::vector<TensorList>& slots);
+
 }  // namespace tapeflow::ops

@@ -5,6 +5,12 @@
 #include "ops/random.h"
 
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <tuple>
 
 #include "kernels/dispatch.h"
 #include "ops/common.h"
@@ -45,6 +51,37 @@ Draw start_draw(const char* op, const Dims& shape, DType dtype, const RandomSeed
     TF_CHECK_ARG(is_floating(dtype), op, ": dtype must be float32 or float64, got ",
                  dtype_name(dtype));
   return {stream_of(op, seed), Tensor::empty(shape, dtype, placement_device())};
+}
+
+// Each stateful kernel's count of runs (seed_of_run), and the source of fresh seeds.
+class RunCounter {
+ public:
+  RandomSeed next(const char* op, DType dtype, std::optional<int64_t> seed,
+                  std::optional<int64_t> seed2, std::optional<int64_t> call) {
+    if (call) return {seed.value_or(0), seed2.value_or(0), *call};
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!seed || !seed2) {
+      if (!fresh_) fresh_ = std::make_unique<std::mt19937_64>(std::random_device{}());
+      return {int64_t((*fresh_)() >> 1), int64_t((*fresh_)() >> 1), 0};
+    }
+    int64_t& runs = runs_[{op, int(dtype), *seed, *seed2}];
+    return {*seed, *seed2, runs++ % kMaxCalls};
+  }
+  void reset() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    runs_.clear();
+  }
+
+ private:
+  static constexpr int64_t kMaxCalls = int64_t(1) << 24;  // then a kernel's stream repeats
+  std::mutex mutex_;
+  std::map<std::tuple<std::string, int, int64_t, int64_t>, int64_t> runs_;
+  std::unique_ptr<std::mt19937_64> fresh_;
+};
+
+RunCounter& run_counter() {
+  static RunCounter* counter = new RunCounter();  // never destroyed: used until exit
+  return *counter;
 }
 
 }  // namespace
@@ -93,6 +130,15 @@ Tensor random_shuffle(const Tensor& value, const RandomSeed& seed) {
   Tensor out = Tensor::empty(value.shape(), value.dtype(), value.device());
   kernels::random_shuffle(stream, source, out);
   return out;
+}
+
+RandomSeed seed_of_run(const char* op, DType dtype, std::optional<int64_t> seed,
+                       std::optional<int64_t> seed2, std::optional<int64_t> call) {
+  return run_counter().next(op, dtype, seed, seed2, call);
+}
+
+void reset_random_runs() {
+  run_counter().reset();
 }
 
 }  // namespace tapeflow::ops

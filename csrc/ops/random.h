@@ -4,6 +4,7 @@
 // into a RandomSeed, following TensorFlow's rules.
 #pragma once
 #include <cstdint>
+#include <optional>
 
 #include "core/tensor.h"
 
@@ -14,6 +15,16 @@ struct RandomSeed {
   int64_t seed2 = 0;  // TF's op seed: the high half of the counter
   int64_t call = 0;   // earlier runs of this kernel with these seeds, in [0, 2^24)
 };
+
+// The seeds of one run of a random op. Python picks (seed, seed2) by TensorFlow's rules
+// (ops/random.py). A stateless op passes its `call` too; a stateful one passes none, and each
+// run takes the next call of its kernel (op, dtype, seeds), counted here, so a traced
+// tf.function advances the count at every run as eager calls do. Without seeds (no global or
+// op seed), each run draws fresh ones.
+RandomSeed seed_of_run(const char* op, DType dtype, std::optional<int64_t> seed,
+                       std::optional<int64_t> seed2, std::optional<int64_t> call);
+// Restarts every kernel's count (tf.random.set_seed).
+void reset_random_runs();
 
 // Largest tensor one random op draws (2^34 elements); more raises ResourceExhaustedError.
 constexpr int64_t kMaxRandomElements = int64_t(1) << 34;

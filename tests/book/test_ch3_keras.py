@@ -3,7 +3,8 @@ of layers that infer their input shapes, the compile variants of §3.6.3, and th
 classifier of listings 3.13-3.15 trained with fit (listings 3.22, 3.23), evaluate and predict
 (§3.6.6, §3.6.7).
 
-The tape-level code of chapter 3 (listings 3.1-3.21) is in tests/test_book_ch2_3.py.
+The tape-level code of chapter 3 (listings 3.1-3.21) is in test_ch2_3_tape.py; the points of
+listings 3.13-3.15 are examples/ch3_linear_classifier.py's own.
 """
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 import book_data
 import tapeflow as tf
+from ch3_linear_classifier import two_classes_of_points
 from tapeflow import keras
 from tapeflow.keras import layers, models
 
@@ -103,19 +105,6 @@ def test_section_3_6_1_sequential_of_simple_dense_trains_on_digits():
 # -- §3.5.4: the two classes of points; §3.6.3-§3.6.7: a linear classifier trained with fit --
 
 
-def _two_classes_of_points():
-    # Listings 3.13-3.15
-    num_samples_per_class = 1000
-    negative_samples = np.random.multivariate_normal(
-        mean=[0, 3], cov=[[1, 0.5], [0.5, 1]], size=num_samples_per_class)
-    positive_samples = np.random.multivariate_normal(
-        mean=[3, 0], cov=[[1, 0.5], [0.5, 1]], size=num_samples_per_class)
-    inputs = np.vstack((negative_samples, positive_samples)).astype(np.float32)
-    targets = np.vstack((np.zeros((num_samples_per_class, 1), dtype='float32'),
-                         np.ones((num_samples_per_class, 1), dtype='float32')))
-    return inputs, targets
-
-
 def my_custom_loss(y_true, y_pred):
     return tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
 
@@ -130,7 +119,7 @@ def my_custom_metric_2(y_true, y_pred):
 
 def test_section_3_6_3_compile_with_strings_objects_and_custom_functions():
     keras.utils.set_random_seed(0)
-    inputs, targets = _two_classes_of_points()
+    inputs, targets = two_classes_of_points()
 
     model = keras.Sequential([keras.layers.Dense(1)])
     model.compile(optimizer='rmsprop',
@@ -171,7 +160,7 @@ def test_section_3_6_3_compile_with_strings_objects_and_custom_functions():
 
 def test_listing_3_23_validation_data_evaluate_and_predict():
     keras.utils.set_random_seed(0)
-    inputs, targets = _two_classes_of_points()
+    inputs, targets = two_classes_of_points()
 
     model = keras.Sequential([keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.1),

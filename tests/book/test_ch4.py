@@ -5,8 +5,8 @@ Stand-ins (examples/book_data.py): breast-cancer "reviews" for IMDB, digit "news
 Reuters (10 topics where Reuters has 46) and diabetes for Boston housing. The sizes the book
 spells out (10,000 validation reviews, 46 classes, batches of 512) are scaled to these
 datasets, and the long runs (100-500 epochs) are cut to what the small data needs. The
-listings' functions (vectorize_sequences, to_one_hot, build_model, smooth_curve) are the
-examples' own (examples/ch4_*.py), imported.
+listings' functions (vectorize_sequences, to_one_hot, each section's build_model, the K-fold
+train_fold, smooth_curve) are the examples' own (examples/ch4_*.py), imported.
 """
 
 import copy
@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 
 import book_data
-from ch4_boston_housing import build_model, smooth_curve
+import ch4_boston_housing
+import ch4_imdb
+import ch4_reuters
+from ch4_boston_housing import normalize, smooth_curve, train_fold
 from ch4_imdb import vectorize_sequences
 from ch4_reuters import to_one_hot
 from tapeflow import keras
-from tapeflow.keras import layers
 from tapeflow.keras.utils import to_categorical
 
 IMDB_LIKE_NUM_WORDS = 304  # the stand-in's vocabulary; IMDB's num_words=10000
@@ -47,11 +49,7 @@ def test_listings_4_4_to_4_10_binary_classification():
     y_test = np.asarray(test_labels).astype('float32')
 
     # Listing 4.4
-    model = keras.Sequential([
-        layers.Dense(16, activation='relu'),
-        layers.Dense(16, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
+    model = ch4_imdb.build_model()
     # Listing 4.5
     model.compile(optimizer='rmsprop',
                   loss='binary_crossentropy',
@@ -87,11 +85,7 @@ def test_listings_4_4_to_4_10_binary_classification():
     assert val_loss_values[-1] > min(val_loss_values)
 
     # Listing 4.10
-    model = keras.Sequential([
-        layers.Dense(16, activation='relu'),
-        layers.Dense(16, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
+    model = ch4_imdb.build_model()
     model.compile(optimizer='rmsprop',
                   loss='binary_crossentropy',
                   metrics=['accuracy'])
@@ -128,11 +122,7 @@ def test_listings_4_11_to_4_21_multiclass_classification():
     np.testing.assert_array_equal(one_hot_train_labels, to_one_hot(train_labels, dimension=10))
 
     # Listing 4.15 (46 topics; 10 here)
-    model = keras.Sequential([
-        layers.Dense(64, activation='relu'),
-        layers.Dense(64, activation='relu'),
-        layers.Dense(10, activation='softmax')
-    ])
+    model = ch4_reuters.build_model(num_topics=10)
     # Listing 4.16
     model.compile(optimizer='rmsprop',
                   loss='categorical_crossentropy',
@@ -158,11 +148,7 @@ def test_listings_4_11_to_4_21_multiclass_classification():
     assert max(val_acc) > 0.8
 
     # Listing 4.21
-    model = keras.Sequential([
-        layers.Dense(64, activation='relu'),
-        layers.Dense(64, activation='relu'),
-        layers.Dense(10, activation='softmax')
-    ])
+    model = ch4_reuters.build_model(num_topics=10)
     model.compile(optimizer='rmsprop',
                   loss='categorical_crossentropy',
                   metrics=['accuracy'])
@@ -193,11 +179,7 @@ def test_section_4_2_6_integer_labels_and_sparse_categorical_crossentropy():
     (x_train, train_labels), (x_test, test_labels) = _reuters_like_vectors()
     y_train = np.array(train_labels)
     y_test = np.array(test_labels)
-    model = keras.Sequential([
-        layers.Dense(64, activation='relu'),
-        layers.Dense(64, activation='relu'),
-        layers.Dense(10, activation='softmax')
-    ])
+    model = ch4_reuters.build_model(num_topics=10)
     model.compile(optimizer='rmsprop',
                   loss='sparse_categorical_crossentropy',
                   metrics=['accuracy'])
@@ -219,12 +201,12 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
     (train_data, train_targets), (test_data, test_targets) = book_data.stand_in("boston_housing")
     assert train_data.shape == (354, 10) and test_data.shape == (88, 10)
     # Listing 4.24
-    mean = train_data.mean(axis=0)
-    train_data -= mean
-    std = train_data.std(axis=0)
-    train_data /= std
-    test_data -= mean
-    test_data /= std
+    train_mean, train_std = train_data.mean(axis=0), train_data.std(axis=0)
+    expected_test_data = (test_data - train_mean) / train_std
+    normalize(train_data, test_data)
+    np.testing.assert_allclose(train_data.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(train_data.std(axis=0), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(test_data, expected_test_data, rtol=1e-6, atol=1e-12)
     baseline_mae = np.mean(np.abs(test_targets - train_targets.mean()))  # 6.6
 
     # Listings 4.26 and 4.27 in one loop (100 and 500 epochs of batches of 1 in the book):
@@ -235,21 +217,8 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
     all_scores = []
     all_mae_histories = []
     for i in range(k):
-        print(f'processing fold #{i}')  # the book's `'...#{}' % i` raises (X8)
-        val_data = train_data[i * num_val_samples: (i + 1) * num_val_samples]
-        val_targets = train_targets[i * num_val_samples: (i + 1) * num_val_samples]
-        partial_train_data = np.concatenate(
-            [train_data[:i * num_val_samples],
-             train_data[(i + 1) * num_val_samples:]],
-            axis=0)
-        partial_train_targets = np.concatenate(
-            [train_targets[:i * num_val_samples],
-             train_targets[(i + 1) * num_val_samples:]],
-            axis=0)
-        model = build_model()
-        history = model.fit(partial_train_data, partial_train_targets,
-                            validation_data=(val_data, val_targets),
-                            epochs=num_epochs, batch_size=16, verbose=0)
+        model, history, val_data, val_targets = train_fold(
+            train_data, train_targets, i, num_val_samples, num_epochs, batch_size=16)
         mae_history = history.history['val_mae']
         all_mae_histories.append(mae_history)
         val_mse, val_mae = model.evaluate(val_data, val_targets, verbose=0)
@@ -267,7 +236,7 @@ def test_listings_4_23_to_4_31_regression_with_k_fold_validation():
     assert smooth_mae_history[-1] < smooth_mae_history[0] < average_mae_history[0]
 
     # Listing 4.31 (80 epochs in the book)
-    model = build_model()
+    model = ch4_boston_housing.build_model()
     model.fit(train_data, train_targets,
               epochs=15, batch_size=16, verbose=0)
     test_mse_score, test_mae_score = model.evaluate(test_data, test_targets)

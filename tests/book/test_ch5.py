@@ -13,6 +13,7 @@ import pytest
 import book_data
 import tapeflow as tf
 from ch4_imdb import vectorize_sequences
+from ch5_regularization import MODELS, compile_and_fit
 from tapeflow import keras
 from tapeflow.keras import layers, regularizers
 
@@ -164,85 +165,16 @@ def imdb_histories():
     """Listings 5.10-5.13 and 5.16: the five IMDB models of §5.4.4, each trained on 60 % of
     the reviews (12 epochs of batches of 32 of 273 here; 20 of 512 of 15,000 in the book)."""
     keras.utils.set_random_seed(0)
-    # Listing 5.10
     (train_data, train_labels), _ = book_data.stand_in("imdb")
     train_data = vectorize_sequences(train_data, dimension=304)  # the stand-in's vocabulary
 
-    model = keras.Sequential([
-        layers.Dense(16, activation='relu'),
-        layers.Dense(16, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
-    model.compile(optimizer='rmsprop',
-                  loss='binary_crossentropy',
-                  metrics=['accuracy'])
-    hist_original = model.fit(train_data, train_labels,
-                              epochs=12, batch_size=32, validation_split=0.4)
-    original_model = model
-
-    # Listing 5.11
-    model = keras.Sequential([
-        layers.Dense(4, activation='relu'),
-        layers.Dense(4, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
-    model.compile(optimizer='rmsprop',
-                  loss='binary_crossentropy',
-                  metrics=['accuracy'])
-    hist_smaller_model = model.fit(
-        train_data, train_labels,
-        epochs=12, batch_size=32, validation_split=0.4)
-
-    # Listing 5.12
-    model = keras.Sequential([
-        layers.Dense(512, activation='relu'),
-        layers.Dense(512, activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
-    model.compile(optimizer='rmsprop',
-                  loss='binary_crossentropy',
-                  metrics=['accuracy'])
-    hist_larger_model = model.fit(
-        train_data, train_labels,
-        epochs=12, batch_size=32, validation_split=0.4)
-
-    # Listing 5.13
-    model = keras.Sequential([
-        layers.Dense(16,
-            kernel_regularizer=regularizers.l2(0.002),
-            activation='relu'),
-        layers.Dense(16,
-            kernel_regularizer=regularizers.l2(0.002),
-            activation='relu'),
-        layers.Dense(1, activation='sigmoid')
-    ])
-    model.compile(optimizer='rmsprop',
-        loss='binary_crossentropy',
-        metrics=['accuracy'])
-    hist_l2_reg = model.fit(
-        train_data, train_labels,
-        epochs=12, batch_size=32, validation_split=0.4)
-    l2_model = model
-
-    # Listing 5.16
-    model = keras.Sequential([
-        layers.Dense(16, activation='relu'),
-        layers.Dropout(0.5),
-        layers.Dense(16, activation='relu'),
-        layers.Dropout(0.5),
-        layers.Dense(1, activation='sigmoid')
-    ])
-    model.compile(optimizer='rmsprop',
-                  loss='binary_crossentropy',
-                  metrics=['accuracy'])
-    hist_dropout = model.fit(
-        train_data, train_labels,
-        epochs=12, batch_size=32, validation_split=0.4)
+    models = {name: build() for name, build in MODELS.items()}
+    histories = {name: compile_and_fit(model, train_data, train_labels,
+                                       epochs=12, batch_size=32).history
+                 for name, model in models.items()}
     return {
-        'original': hist_original.history, 'smaller': hist_smaller_model.history,
-        'larger': hist_larger_model.history, 'l2': hist_l2_reg.history,
-        'dropout': hist_dropout.history, 'original_model': original_model,
-        'l2_model': l2_model, 'dropout_model': model, 'train_data': train_data,
+        **histories, 'original_model': models['original'], 'l2_model': models['l2'],
+        'dropout_model': models['dropout'], 'train_data': train_data,
         'train_labels': train_labels,
     }
 

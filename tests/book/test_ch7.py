@@ -3,9 +3,10 @@ loops with a custom metric and callbacks (§7.3), and custom training loops (§7
 
 MNIST is digits here (book_data.stand_in('mnist'): 8x8 scans in a 28x28 frame), and 300
 validation images where it has 10,000. The ticket classifier of §7.2.2 keeps the book's
-vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280. §7.3's model, metric
+vocabulary_size = 10000 but trains on 128 dummy samples instead of 1280; it and the subclassed
+CustomerTicketModel are examples/ch7_model_building.py's own. §7.3's model, metric
 and callback (get_mnist_model, RootMeanSquaredError, LossHistory) are
-examples/ch7_metrics_callbacks.py's own.
+examples/ch7_metrics_callbacks.py's own; §7.4's loops and models examples/ch7_custom_training.py's.
 """
 
 import re
@@ -14,8 +15,29 @@ import numpy as np
 import pytest
 
 import book_data
-import tapeflow as tf
-from ch7_metrics_callbacks import LossHistory, RootMeanSquaredError, get_mnist_model
+from ch7_custom_training import (
+    CompiledCustomModel,
+    CustomModel,
+    build_custom_model,
+    custom_loop,
+    evaluation_loop,
+    loss_tracker,
+    training_loop,
+    use_metrics_by_hand,
+)
+from ch7_metrics_callbacks import (
+    LossHistory,
+    RootMeanSquaredError,
+    early_stopping_and_checkpoint,
+    fit_with_callbacks,
+    get_mnist_model,
+)
+from ch7_model_building import (
+    CustomerTicketModel,
+    build_feature_extraction_model,
+    build_ticket_model,
+    ticket_data,
+)
 from tapeflow import keras
 from tapeflow.keras import layers
 
@@ -127,39 +149,10 @@ def test_listings_7_1_to_7_6_and_a_functional_model_in_book_order(capsys):
 
 # -- §7.2.2 A multi-input, multi-output Functional model --------------------------------------
 
-vocabulary_size = 10000
-num_tags = 100
-num_departments = 4
-
-
-def _ticket_data():
-    num_samples = 128  # 1280 in the book
-    # Dummy input data.
-    title_data = np.random.randint(0, 2, size=(num_samples, vocabulary_size))
-    text_body_data = np.random.randint(0, 2, size=(num_samples, vocabulary_size))
-    tags_data = np.random.randint(0, 2, size=(num_samples, num_tags))
-    # Dummy target data.
-    priority_data = np.random.random(size=(num_samples, 1))
-    department_data = np.random.randint(0, 2, size=(num_samples, num_departments))
-    return title_data, text_body_data, tags_data, priority_data, department_data
-
-
 def test_section_7_2_2_ticket_classifier_with_lists_dicts_and_feature_extraction():
     keras.utils.set_random_seed(0)
-    title = keras.Input(shape=(vocabulary_size,), name='title')
-    text_body = keras.Input(shape=(vocabulary_size,), name='text_body')
-    tags = keras.Input(shape=(num_tags,), name='tags')
-
-    features = layers.concatenate([title, text_body, tags])
-    features = layers.Dense(64, activation='relu')(features)
-
-    priority = layers.Dense(1, activation='sigmoid', name='priority')(features)
-    department = layers.Dense(
-        num_departments, activation='softmax', name='department')(features)
-
-    model = keras.Model(inputs=[title, text_body, tags], outputs=[priority, department])
-
-    title_data, text_body_data, tags_data, priority_data, department_data = _ticket_data()
+    model = build_ticket_model()
+    title_data, text_body_data, tags_data, priority_data, department_data = ticket_data(128)
 
     model.compile(optimizer='adam',
                   loss=['mean_squared_error', 'categorical_crossentropy'],
@@ -209,11 +202,7 @@ def test_section_7_2_2_ticket_classifier_with_lists_dicts_and_feature_extraction
     assert model.layers[3].output.shape == (None, 20100)
 
     # Feature extraction: a new output on the intermediate features, sharing the weights
-    features = model.layers[4].output
-    difficulty = layers.Dense(3, activation='softmax', name='difficulty')(features)
-    new_model = keras.Model(
-        inputs=[title, text_body, tags],
-        outputs=[priority, department, difficulty])
+    new_model = build_feature_extraction_model(model)
     new_priority, new_department, new_difficulty = new_model.predict(
         [title_data, text_body_data, tags_data])
     assert new_difficulty.shape == (128, 3)
@@ -239,33 +228,17 @@ def test_section_7_2_2_plot_model(tmp_path, monkeypatch):
 # -- §7.2.3 Subclassing the Model class, §7.2.4 mixing styles ---------------------------------
 
 
-class CustomerTicketModel(keras.Model):
-
-    def __init__(self, num_departments):
-        super(CustomerTicketModel, self).__init__()
-        # Keras would need layers.Concatenate() here (X17); tapeflow's concatenate() without
-        # inputs returns that layer, so the line runs as printed.
-        self.concat_layer = layers.concatenate()
-        self.mixing_layer = layers.Dense(64, activation='relu')
-        self.priority_scorer = layers.Dense(1, activation='sigmoid')
-        self.department_classifier = layers.Dense(
-            num_departments, activation='softmax')
-
-    def call(self, inputs):
-        title = inputs['title']
-        text_body = inputs['text_body']
-        tags = inputs['tags']
-
-        features = self.concat_layer([title, text_body, tags])
-        features = self.mixing_layer(features)
-        priority = self.priority_scorer(features)
-        department = self.department_classifier(features)
-        return priority, department
-
-
 def test_section_7_2_3_subclassed_ticket_model():
     keras.utils.set_random_seed(0)
-    title_data, text_body_data, tags_data, priority_data, department_data = _ticket_data()
+    title_data, text_body_data, tags_data, priority_data, department_data = ticket_data(128)
+
+    # The book writes layers.concatenate() where Keras needs layers.Concatenate() (X17): the
+    # example fixes it; tapeflow's concatenate() without inputs returns that layer, so the line
+    # also runs as printed.
+    concat_layer = layers.concatenate()
+    assert isinstance(concat_layer, layers.Concatenate)
+    np.testing.assert_array_equal(concat_layer([np.ones((2, 1)), np.zeros((2, 2))]).numpy(),
+                                  [[1, 0, 0], [1, 0, 0]])
 
     model = CustomerTicketModel(num_departments=4)
     assert model.weights == []
@@ -293,6 +266,8 @@ def test_section_7_2_3_subclassed_ticket_model():
     assert results[1] == pytest.approx(mse, rel=1e-4)
 
 
+# §7.2.4's Classifier and MyModel stay here as printed, without super().__init__() (X18): the
+# example adds the call TensorFlow needs; these check that tapeflow runs the book's text.
 class Classifier(keras.Model):
 
     def __init__(self, num_classes=2):
@@ -399,25 +374,9 @@ def test_section_7_3_2_early_stopping_and_model_checkpoint(tmp_path, monkeypatch
     keras.utils.set_random_seed(0)
     monkeypatch.chdir(tmp_path)
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
-    callbacks_list = [
-        keras.callbacks.EarlyStopping(
-            monitor='accuracy',
-            patience=1,
-        ),
-        keras.callbacks.ModelCheckpoint(
-            filepath='my_checkpoint_path',
-            monitor='val_loss',
-            save_best_only=True,
-        )
-    ]
-    model = get_mnist_model()
-    model.compile(optimizer='rmsprop',
-                  loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
-    history = model.fit(train_images, train_labels,
-                        epochs=10,
-                        callbacks=callbacks_list,
-                        validation_data=(val_images, val_labels))
+    callbacks_list = early_stopping_and_checkpoint()
+    model, history = fit_with_callbacks(callbacks_list, train_images, train_labels,
+                                        val_images, val_labels, epochs=10)
     # The checkpoint holds the model of the epoch with the lowest val_loss.
     best = keras.models.load_model('my_checkpoint_path')
     assert best.evaluate(val_images, val_labels, verbose=0)[0] == pytest.approx(
@@ -456,20 +415,6 @@ def test_section_7_3_2_early_stopping_stops_after_one_epoch_without_improvement(
     assert callbacks_list[0].stopped_epoch == (0 if last_improved else len(accuracy) - 1)
 
 
-    def on_batch_end(self, batch, logs):
-        self.per_batch_losses.append(logs.get("loss"))
-
-    def on_epoch_end(self, epoch, logs):
-        plt.clf()
-        plt.plot(range(len(self.per_batch_losses)), self.per_batch_losses,
-                 label='Training loss for each batch')
-        plt.xlabel('Batch (epoch %d)' % (epoch,))
-        plt.ylabel('Loss')
-        plt.legend()
-        plt.savefig('plot_at_epoch_%d' % (epoch,))
-        self.per_batch_losses = []
-
-
 class RecordingLossHistory(LossHistory):
     """LossHistory keeping each epoch's list instead of plotting it."""
 
@@ -480,14 +425,9 @@ class RecordingLossHistory(LossHistory):
 
 def _fit_with(callback, epochs):
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
-    model = get_mnist_model()
-    model.compile(optimizer='rmsprop',
-                  loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
-    return model.fit(train_images, train_labels,
-                     epochs=epochs,  # 10 in the book
-                     callbacks=[callback],
-                     validation_data=(val_images, val_labels))
+    _, history = fit_with_callbacks([callback], train_images, train_labels,
+                                   val_images, val_labels, epochs)  # 10 in the book
+    return history
 
 
 def test_section_7_3_3_loss_history_sees_the_running_loss_of_each_batch():
@@ -513,18 +453,7 @@ def test_section_7_3_3_loss_history_plots_each_epoch(tmp_path, monkeypatch):
 
 
 def test_section_7_4_2_low_level_usage_of_metrics(capsys):
-    metric = keras.metrics.SparseCategoricalAccuracy()
-    targets = [0, 1, 2]
-    predictions = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
-    metric.update_state(targets, predictions)
-    current_result = metric.result()
-    print('result: %.2f' % (current_result,))
-
-    values = [0, 1, 2, 3, 4]
-    mean_tracker = keras.metrics.Mean()
-    for value in values:
-        mean_tracker.update_state(value)
-    print('Mean of values: %.2f' % (mean_tracker.result(),))
+    metric, mean_tracker = use_metrics_by_hand()
     assert capsys.readouterr().out == 'result: 1.00\nMean of values: 2.00\n'
     metric.reset_state()
     assert float(metric.result()) == 0.0
@@ -535,98 +464,23 @@ def test_sections_7_4_3_and_7_4_4_a_complete_training_and_evaluation_loop(capsys
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
 
     model = get_mnist_model()
-
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
-    optimizer = keras.optimizers.RMSprop()
-    metrics = [keras.metrics.SparseCategoricalAccuracy()]
-    loss_tracking_metric = keras.metrics.Mean()
-
-    def train_step(inputs, targets):
-        with tf.GradientTape() as tape:
-            predictions = model(inputs, training=True)
-            loss = loss_fn(targets, predictions)
-        gradients = tape.gradient(loss, model.trainable_weights)
-        optimizer.apply_gradients(zip(gradients, model.trainable_weights))
-
-        logs = {}
-        for metric in metrics:
-            metric.update_state(targets, predictions)
-            logs[metric.name] = metric.result()
-
-        loss_tracking_metric.update_state(loss)
-        logs['loss'] = loss_tracking_metric.result()
-        return logs
-
-    def reset_metrics():
-        for metric in metrics:
-            metric.reset_states()
-        loss_tracking_metric.reset_states()
-
-    training_dataset = tf.data.Dataset.from_tensor_slices((train_images, train_labels))
-    training_dataset = training_dataset.batch(32)
-    epochs = 3
-    for epoch in range(epochs):
-        reset_metrics()
-        for inputs_batch, targets_batch in training_dataset:
-            logs = train_step(inputs_batch, targets_batch)
-        print('Results at the end of epoch %d:' % (epoch,))
-        for key, value in logs.items():
-            print('...%s: %.4f' % (key, value))
+    loop = custom_loop(model)
+    logs = training_loop(loop, train_images, train_labels, epochs=3)
     assert list(logs) == ['sparse_categorical_accuracy', 'loss']
     assert float(logs['sparse_categorical_accuracy']) > 0.8
-    assert float(loss_tracking_metric.count) == 39  # reset at each epoch: ceil(1240 / 32)
+    assert float(loop.loss_tracking_metric.count) == 39  # reset at each epoch: ceil(1240 / 32)
 
-    def test_step(inputs, targets):
-        predictions = model(inputs, training=False)
-        loss = loss_fn(targets, predictions)
-
-        logs = {}
-        for metric in metrics:
-            metric.update_state(targets, predictions)
-            logs['val_' + metric.name] = metric.result()
-
-        loss_tracking_metric.update_state(loss)
-        logs['val_loss'] = loss_tracking_metric.result()
-        return logs
-
-    val_dataset = tf.data.Dataset.from_tensor_slices((val_images, val_labels))
-    val_dataset = val_dataset.batch(32)
-    reset_metrics()
-    for inputs_batch, targets_batch in val_dataset:
-        logs = test_step(inputs_batch, targets_batch)
-    print('Evaluation results:')
-    for key, value in logs.items():
-        print('...%s: %.4f' % (key, value))
+    logs = evaluation_loop(loop, loop.test_step, val_images, val_labels)
     eager_logs = {key: float(value) for key, value in logs.items()}
 
     # §7.4.4: the same evaluation step under @tf.function
-    @tf.function
-    def test_step(inputs, targets):
-        predictions = model(inputs, training=False)
-        loss = loss_fn(targets, predictions)
-
-        logs = {}
-        for metric in metrics:
-            metric.update_state(targets, predictions)
-            logs['val_' + metric.name] = metric.result()
-
-        loss_tracking_metric.update_state(loss)
-        logs['val_loss'] = loss_tracking_metric.result()
-        return logs
-
-    val_dataset = tf.data.Dataset.from_tensor_slices((val_images, val_labels))
-    val_dataset = val_dataset.batch(32)
-    reset_metrics()
-    for inputs_batch, targets_batch in val_dataset:
-        logs = test_step(inputs_batch, targets_batch)
-    print('Evaluation results:')
-    for key, value in logs.items():
-        print('...%s: %.4f' % (key, value))
+    logs = evaluation_loop(loop, loop.fast_test_step, val_images, val_labels)
 
     assert {key: float(value) for key, value in logs.items()} == pytest.approx(eager_logs)
     assert eager_logs['val_sparse_categorical_accuracy'] > 0.85
     # The loop averages batch losses (the last batch of 12 weighs as much as those of 32)
     # where evaluate() averages over samples; the accuracy is the same.
+    loss_fn = loop.loss_fn
     batch_losses = [float(loss_fn(val_labels[i:i + 32], model(val_images[i:i + 32])))
                     for i in range(0, 300, 32)]
     assert eager_logs['val_loss'] == pytest.approx(np.mean(batch_losses), rel=1e-5)
@@ -645,71 +499,26 @@ def test_sections_7_4_3_and_7_4_4_a_complete_training_and_evaluation_loop(capsys
 def test_section_7_4_5_fit_with_a_custom_train_step():
     keras.utils.set_random_seed(0)
     train_images, train_labels, val_images, val_labels, _, _ = _mnist_like_splits()
-    # The listing uses the optimizer of §7.4.3 and the global `model` (X23).
-    optimizer = keras.optimizers.RMSprop()
 
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
-    loss_tracker = keras.metrics.Mean(name="loss")
-
-    class CustomModel(keras.Model):
-        def train_step(self, data):
-            inputs, targets = data
-            with tf.GradientTape() as tape:
-                predictions = self(inputs, training=True)
-                loss = loss_fn(targets, predictions)
-                gradients = tape.gradient(loss, model.trainable_weights)
-                optimizer.apply_gradients(zip(gradients, model.trainable_weights))
-
-            loss_tracker.update_state(loss)
-            return {'loss': loss_tracker.result()}
-
-        # The book prints this property dedented, outside the class (X23).
-        @property
-        def metrics(self):
-            # We list our `Metric` objects here so that `reset_states()` can be
-            # called automatically at the start of each epoch
-            # or at the start of `evaluate()`.
-            # If you don't implement this property, you have to call
-            # `reset_states()` yourself at the time of your choosing.
-            return [loss_tracker]
-
-    inputs = keras.Input(shape=(28 * 28,))
-    features = layers.Dense(512, activation='relu')(inputs)
-    features = layers.Dropout(0.5)(features)
-    outputs = layers.Dense(10, activation='softmax')(features)
-    model = CustomModel(inputs, outputs)
-
+    model = build_custom_model(CustomModel)
     model.compile(optimizer=keras.optimizers.RMSprop())
     history = model.fit(train_images, train_labels, epochs=3)
     loss = history.history['loss']
     assert list(history.history) == ['loss'] and loss[-1] < 0.5 * loss[0]
     assert float(loss_tracker.count) == 39  # reset by fit at each epoch: ceil(1240 / 32)
-    assert optimizer.iterations.numpy() == 3 * 39  # the global optimizer did the updates
+    # The compiled optimizer did the updates (the book's global one, X23: see the example).
+    assert model.optimizer.iterations.numpy() == 3 * 39
     val_predictions = model.predict(val_images, verbose=0)
     assert np.mean(val_predictions.argmax(axis=1) == val_labels) > 0.85
 
     # The second version: loss and metrics from compile()
-    class CustomModel(keras.Model):
-        def train_step(self, data):
-            inputs, targets = data
-            with tf.GradientTape() as tape:
-                predictions = self(inputs, training=True)
-                loss = self.compiled_loss(targets, predictions)
-            gradients = tape.gradient(loss, model.trainable_weights)
-            optimizer.apply_gradients(zip(gradients, model.trainable_weights))
-            self.compiled_metrics.update_state(targets, predictions)
-            return {m.name: m.result() for m in self.metrics}
-
-    inputs = keras.Input(shape=(28 * 28,))
-    features = layers.Dense(512, activation='relu')(inputs)
-    features = layers.Dropout(0.5)(features)
-    outputs = layers.Dense(10, activation='softmax')(features)
-    model = CustomModel(inputs, outputs)
+    model = build_custom_model(CompiledCustomModel)
     model.compile(optimizer=keras.optimizers.RMSprop(),
                   loss=keras.losses.SparseCategoricalCrossentropy(),
                   metrics=[keras.metrics.SparseCategoricalAccuracy()])
     history = model.fit(train_images, train_labels, epochs=3)
     assert list(history.history) == ['loss', 'sparse_categorical_accuracy']
     assert history.history['sparse_categorical_accuracy'][-1] > 0.8
+    assert model.optimizer.iterations.numpy() == 3 * 39
     val_loss, val_accuracy = model.evaluate(val_images, val_labels)
     assert val_accuracy > 0.85

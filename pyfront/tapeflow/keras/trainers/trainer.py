@@ -289,9 +289,9 @@ class Trainer:
         return _pythonify(logs)
 
     def _step_function(self, kind: str, deferred: bool):
-        """The step `_run_batches` calls for each batch, traced by tf.function (made once per
-        compile) unless the model runs eagerly. Deferred steps update the metrics and return
-        nothing; the others are train_step/test_step, returning the logs."""
+        """The step each batch runs, traced by tf.function (made once per compile) unless the
+        model runs eagerly. Deferred steps update the metrics and return nothing; the others
+        are train_step/test_step (returning the logs) or predict_step."""
         functions = self.__dict__["_step_functions"]
         step_fn = functions.get((kind, deferred))
         if step_fn is None:
@@ -302,13 +302,14 @@ class Trainer:
                 def step_fn(x, y, sample_weight, weights):
                     self._update_compiled_metrics(y, update(x, y, sample_weight), sample_weight)
             else:
-                method = self.train_step if training else self.test_step
+                method = {"train": self.train_step, "test": self.test_step,
+                          "predict": self.predict_step}[kind]
 
                 def step_fn(batch, weights):
                     return method(batch)
             step_fn = tf.function(step_fn)
             functions[(kind, deferred)] = step_fn
-        if self.run_eagerly:
+        if getattr(self, "run_eagerly", False):  # predict may come before compile
             return step_fn.python_function
         return step_fn
 
@@ -338,10 +339,11 @@ class Trainer:
         data = data_adapter.make_data(x, batch_size=batch_size, steps=steps)
         callback_list = _callbacks(callbacks, self, verbose, 1, data.steps, False)
         callback_list.on_predict_begin()
+        predict_step = self._step_function("predict", False)
         pieces = []
         for step, batch in enumerate(data.batches()):
             callback_list.on_predict_batch_begin(step)
-            outputs = self.predict_step(batch)
+            outputs = predict_step(batch, None)
             pieces.append(nest.map_structure(np.asarray, outputs))
             callback_list.on_predict_batch_end(step, {"outputs": outputs})
         callback_list.on_predict_end()
