@@ -45,7 +45,8 @@ def _batches():
     return [(x[i:i + 16], y[i:i + 16]) for i in range(0, 64, 16)] * 2
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "adamax", "adagrad"])
+@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "adamax", "adagrad", "nadam",
+                                       "adadelta"])
 def test_replayed_training_equals_eager_training(optimizer):
     batches = _batches()
     results = []

@@ -34,14 +34,17 @@ Tensor scalar_arg(py::handle value, const char* what) {
 // Runs one fused update. A tf.function being traced records it as one step that writes the
 // variables and slots in place and reads the learning rate (and step count) at each run.
 void apply(const char* op, const UpdateRule& rule, py::handle learning_rate, py::handle iterations,
-           const TensorList& w, const TensorList& g, const std::vector<TensorList>& slots) {
+           const TensorList& w, const TensorList& g, const std::vector<TensorList>& slots,
+           py::handle u_product = py::none()) {
   const Tensor lr = scalar_arg(learning_rate, "learning_rate");
   const Tensor step = iterations.is_none() ? scalar_arg(py::int_(0), "iterations")
                                            : scalar_arg(iterations, "iterations");
+  std::optional<Tensor> product;
+  if (!u_product.is_none()) product = scalar_arg(u_product, "u_product");
   graph::note_writes(w);
   for (const TensorList& list : slots) graph::note_writes(list);
   py::gil_scoped_release release;
-  graph::call(op, ops::apply_update_at_step, op, rule, lr, step, w, g, slots);
+  graph::call(op, ops::apply_update_at_step, op, rule, lr, step, product, w, g, slots);
 }
 
 }  // namespace
@@ -123,21 +126,18 @@ void init_optimizer(py::module_& m) {
       py::arg("learning_rate"), py::arg("iterations"), py::arg("beta_1"), py::arg("beta_2"),
       py::arg("epsilon"));
   m.def(
-      "nadam_update",  // its factors carry a product over past steps: computed by the caller
+      "nadam_update",  // u_product: U_t, the product of u_1 .. u_t (this step's included)
       [](const TensorList& w, const TensorList& g, const TensorList& momentums,
-         const TensorList& velocities, py::handle lr, double beta_1, double beta_2, double epsilon,
-         double u_t, double u_next, double u_product, double u_product_next, double v_correction) {
+         const TensorList& velocities, py::handle lr, py::handle iterations, py::handle u_product,
+         double beta_1, double beta_2, double epsilon) {
         UpdateRule r = rule_of(UpdateKind::Nadam, epsilon);
         r.beta_1 = beta_1;
         r.beta_2 = beta_2;
-        const double factors[5] = {u_t, u_next, u_product, u_product_next, v_correction};
-        std::copy(factors, factors + 5, r.step_factors);
-        apply("nadam_update", r, lr, py::none(), w, g, {momentums, velocities});
+        apply("nadam_update", r, lr, iterations, w, g, {momentums, velocities}, u_product);
       },
       py::arg("variables"), py::arg("gradients"), py::arg("momentums"), py::arg("velocities"),
-      py::arg("learning_rate"), py::arg("beta_1"), py::arg("beta_2"), py::arg("epsilon"),
-      py::arg("u_t"), py::arg("u_next"), py::arg("u_product"), py::arg("u_product_next"),
-      py::arg("v_correction"));
+      py::arg("learning_rate"), py::arg("iterations"), py::arg("u_product"), py::arg("beta_1"),
+      py::arg("beta_2"), py::arg("epsilon"));
 }
 
 }  // namespace tapeflow::bindings

@@ -121,16 +121,24 @@ void apply_update(const char* op, const cpu::UpdateRule& rule, const TensorList&
 }
 
 void apply_update_at_step(const char* op, cpu::UpdateRule rule, const Tensor& learning_rate,
-                          const Tensor& iterations, const TensorList& variables,
-                          const TensorList& gradients, const std::vector<TensorList>& slots) {
+                          const Tensor& iterations, const std::optional<Tensor>& u_product,
+                          const TensorList& variables, const TensorList& gradients,
+                          const std::vector<TensorList>& slots) {
   const double lr = read_scalar(op, "learning_rate", learning_rate);
   rule.learning_rate = lr;
-  if (rule.kind == UpdateKind::Adam || rule.kind == UpdateKind::Adamax) {
-    const double t = read_scalar(op, "iterations", iterations) + 1.0;
-    rule.step_factors[0] =
-        rule.kind == UpdateKind::Adam
-            ? lr * std::sqrt(1.0 - std::pow(rule.beta_2, t)) / (1.0 - std::pow(rule.beta_1, t))
-            : 1.0 - std::pow(rule.beta_1, t);
+  const double t = read_scalar(op, "iterations", iterations) + 1.0;
+  double* factors = rule.step_factors;
+  if (rule.kind == UpdateKind::Adam) {
+    factors[0] = lr * std::sqrt(1.0 - std::pow(rule.beta_2, t)) / (1.0 - std::pow(rule.beta_1, t));
+  } else if (rule.kind == UpdateKind::Adamax) {
+    factors[0] = 1.0 - std::pow(rule.beta_1, t);
+  } else if (rule.kind == UpdateKind::Nadam) {
+    TF_CHECK_ARG(u_product.has_value(), op, ": the momentum product U_t is missing");
+    factors[0] = rule.beta_1 * (1.0 - 0.5 * std::pow(0.96, t));        // u_t
+    factors[1] = rule.beta_1 * (1.0 - 0.5 * std::pow(0.96, t + 1.0));  // u_{t+1}
+    factors[2] = read_scalar(op, "u_product", *u_product);             // U_t
+    factors[3] = factors[2] * factors[1];                              // U_{t+1}
+    factors[4] = 1.0 - std::pow(rule.beta_2, t);
   }
   apply_update(op, rule, variables, gradients, slots);
 }

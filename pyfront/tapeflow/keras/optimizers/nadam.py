@@ -68,15 +68,13 @@ class Nadam(Optimizer):
         variable.assign_sub(m_hat * lr / (tf.sqrt(v_hat) + self.epsilon))
 
     def _fused_update_step(self, grads, variables, learning_rate):
-        step = int(self.iterations) + 1
-        u_t = self.beta_1 * (1.0 - 0.5 * 0.96**step)
-        u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (step + 1))
-        u_product = float(self._u_product)  # already multiplied by u_t this step
+        # C++ computes the step's factors from iterations and U_t (already multiplied by u_t
+        # this step), read when the update runs.
         m = _fused.slots_of(self, self._momentums, variables)
         v = _fused.slots_of(self, self._velocities, variables)
         _C.nadam_update(_fused.writable(variables), grads, _fused.writable(m), _fused.writable(v),
-                        learning_rate, self.beta_1, self.beta_2, self.epsilon, u_t, u_next,
-                        u_product, u_product * u_next, 1.0 - self.beta_2**step)
+                        learning_rate, self._iterations._value, self._u_product._value,
+                        self.beta_1, self.beta_2, self.epsilon)
 
     def get_config(self):
         return {
