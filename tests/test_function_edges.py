@@ -76,6 +76,39 @@ def test_a_returned_variable_value_held_across_a_write_keeps_its_values():
     _same(held, [1.0, 2.0, 3.0])  # replay gives [3, 4, 5]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a tensor passed as an argument and also read from a closure is one slot: "
+    "a replay with another argument reads that argument in place of the closure's tensor",
+)
+def test_a_closure_tensor_passed_as_the_argument_when_traced():
+    two = tf.constant(2.0)
+    add_two = tf.function(lambda a: a + two)
+    add_two(two)
+    _same(add_two(tf.constant(10.0)), 12.0)  # replay gives 20
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a Variable's value passed as the argument when traced is not bound to the Variable: "
+    "a replay with another argument reads that argument in place of the Variable",
+)
+def test_a_variable_value_passed_as_the_argument_when_traced():
+    v = tf.Variable(3.0)
+    scale = tf.function(lambda a: a * v)
+    scale(v.value())
+    _same(scale(tf.constant(10.0)), 30.0)  # replay gives 100
+
+
+def test_variables_passed_as_arguments_are_keyed_by_identity():
+    multiply = tf.function(lambda variable, a: variable * a)
+    v, w = tf.Variable(3.0), tf.Variable(4.0)
+    one = tf.constant(1.0)
+    for _ in range(2):
+        _same(multiply(v, one), 3.0)
+        _same(multiply(w, one), 4.0)
+
+
 def test_a_value_returned_by_a_writing_function_is_a_copy():
     v = tf.Variable(0.0)
 
