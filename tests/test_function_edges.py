@@ -275,6 +275,21 @@ def test_dtypes_empty_tensors_int_and_bool_ops():
     _same(both(tf.constant([3, 0]), tf.constant([True, False])), [True, False])
 
 
+def test_python_branches_on_shapes_and_mixed_results():
+    @tf.function
+    def summary(a):
+        if a.shape[0] > 2:  # a shape is part of the signature: each branch has its trace
+            return {"total": tf.reduce_sum(a), "rows": a.shape[0], "same": (a, a)}
+        return {"total": -tf.reduce_sum(a), "rows": a.shape[0], "same": (a, a)}
+
+    for _ in range(2):
+        for values in ([1.0, 2.0], [1.0, 2.0, 3.0], [4.0, 5.0]):
+            got, want = summary(tf.constant(values)), summary.python_function(tf.constant(values))
+            assert got.keys() == want.keys() and got["rows"] == want["rows"]
+            _same(got["total"], want["total"])
+            _same(got["same"][1], values)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="tf.range with a tensor limit is recorded; a replay with "
@@ -372,6 +387,23 @@ def test_unseeded_random_ops_draw_new_numbers_at_every_replay():
     draws = [np.asarray(draw()) for _ in range(3)]
     assert draw.experimental_get_tracing_reason() is None
     assert not np.allclose(draws[1], draws[2])
+
+
+def test_global_seed_only_replays_are_reproducible_but_not_the_eager_sequence():
+    # As in TensorFlow: an op without an op seed takes one from set_seed's sequence when it
+    # runs in Python, so eagerly every call takes a new one; a replay keeps the traced op's seed
+    # and continues that kernel's stream. Both are reproducible after set_seed.
+    def draws(fn):
+        tf.random.set_seed(3)
+        fn = fn()
+        return [np.asarray(fn()) for _ in range(3)]
+
+    traced = draws(lambda: tf.function(lambda: tf.random.normal((2,))))
+    _same(draws(lambda: tf.function(lambda: tf.random.normal((2,)))), traced)
+    eager = draws(lambda: lambda: tf.random.normal((2,)))
+    _same(traced[0], eager[0])  # the tracing call runs eagerly
+    assert not np.allclose(traced[1], eager[1])
+    assert not np.allclose(traced[1], traced[2])
 
 
 def test_two_threads_replaying_one_function():
