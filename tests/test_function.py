@@ -210,18 +210,18 @@ def test_gradients_through_a_function_under_an_outer_tape():
 
 def test_a_tape_from_outside_makes_the_call_eager():
     tape = tf.GradientTape(persistent=True)
+    x = tf.constant(3.0)
 
     @tf.function
-    def f(x):
+    def f(scale):
         with tape:
-            tape.watch(x)
-            return x * x
+            tape.watch(x)  # NOTE: x from the closure: a traced call sees new handles of its
+            return x * x * scale  # arguments, which a tape outside does not know
 
-    x = tf.constant(3.0)
-    f(x)
-    f(x)
-    assert "outside the function" in f.experimental_get_tracing_reason(x)
-    assert float(tape.gradient(f(x), x)) == 6.0
+    one = tf.constant(1.0)
+    for _ in range(4):
+        assert float(tape.gradient(f(one), x)) == 6.0
+    assert "outside the function" in f.experimental_get_tracing_reason(one)
 
 
 def test_learning_rate_changes_reach_a_traced_step():

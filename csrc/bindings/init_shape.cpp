@@ -371,8 +371,13 @@ void init_shape(py::module_& m) {
         return graph::call("eye", ops::eye, r, c, batch, dtype);
       },
       arg("num_rows"), arg("num_columns"), arg("batch_shape"), arg("dtype"));
-  m.def("range", traced("range", &ops::range), arg("start"), arg("limit"), arg("delta"),
-        ReleaseGil());
+  m.def(
+      "range",
+      [](const Tensor& start, const Tensor& limit, const Tensor& delta) {
+        graph::note_shape_from_values({start, limit, delta});
+        return graph::call("range", ops::range, start, limit, delta);
+      },
+      arg("start"), arg("limit"), arg("delta"), ReleaseGil());
   m.def(
       "linspace",
       [](const Tensor& start, const Tensor& stop, py::handle num, py::handle axis) {

@@ -19,10 +19,18 @@ class Recording {
       const Slot s = new_slot(t.shape());
       program_->input_slots_.push_back(s);
       program_->input_dtypes_.push_back(t.dtype());
-      // One tensor passed twice would be one value in the program, two at a later call.
-      if (slot_of_.contains(t.id())) poison("the same tensor was passed as two arguments");
-      slot_of_.insert(t.id(), s);
+      handles_.push_back(Tensor::view_of(t, t.shape(), t.strides(), t.offset()));  // a new id
+      slot_of_.insert(handles_.back().id(), s);
     }
+  }
+
+  // The arguments as the function sees them (see begin_recording).
+  const std::vector<Tensor>& argument_handles() const { return handles_; }
+
+  bool is_constant(const Tensor& t) const {
+    const Slot* s = slot_of_.find(t.id());
+    return s &&
+           std::find(constant_slots_.begin(), constant_slots_.end(), *s) != constant_slots_.end();
   }
 
   bool usable() const { return why_not_.empty(); }
@@ -123,6 +131,7 @@ class Recording {
   autograd::IdMap<Slot> slot_of_;
   std::vector<Slot> constant_slots_;
   std::vector<const autograd::Tape*> tapes_;
+  std::vector<Tensor> handles_;
   std::string why_not_;
 };
 
@@ -159,6 +168,13 @@ void note_writes(const std::vector<Tensor>& ts) {
   if (active)
     for (const Tensor& t : ts) active->note_write(t);
 }
+void note_shape_from_values(const std::vector<Tensor>& ts) {
+  if (!active) return;
+  for (const Tensor& t : ts)
+    if (!active->is_constant(t))
+      active->poison("an op's output shape depends on tensor values (e.g. tf.range(n))");
+}
+
 void note_host_read() {
   if (active) active->poison("a tensor's value was read in Python (e.g. float(t), t.numpy())");
 }
@@ -256,9 +272,10 @@ void record_tape_gradient(const std::shared_ptr<autograd::Tape>& tape,
 }
 
 // -- recordings ---------------------------------------------------------------------------------
-void begin_recording(const std::vector<Tensor>& args) {
+std::vector<Tensor> begin_recording(const std::vector<Tensor>& args) {
   TF_CHECK(active == nullptr, InternalError, "tf.function: a recording is already active");
   active = new Recording(args);
+  return active->argument_handles();
 }
 
 Finished end_recording(const std::vector<Tensor>& outputs) {
@@ -351,11 +368,16 @@ std::vector<Tensor> Program::run(const std::vector<Tensor>& inputs) const {
   outputs.reserve(outputs_.size());
   for (Slot s : outputs_) {
     Tensor out = f.values[s];
-    for (size_t i = 0; i < inputs.size(); ++i)
+    for (size_t i = 0; i < inputs.size(); ++i) {
       if (input_written_[i] && out.storage() == inputs[i].storage()) {
         out = ops::clone(out);  // later runs write into that input: hand out a copy
         break;
       }
+      // An input handed back (a Variable's value) gets a handle of its own, so a holder counts
+      // as an owner of its storage and a later write copies first (copy-on-write).
+      if (out.same_as(inputs[i]))
+        out = Tensor::view_of(out, out.shape(), out.strides(), out.offset());
+    }
     outputs.push_back(std::move(out));
   }
   return outputs;

@@ -75,6 +75,9 @@ void note_write(const Tensor& t);
 void note_writes(const std::vector<Tensor>& ts);
 // A tensor's values are being read by Python (buffer protocol, data pointer).
 void note_host_read();
+// An op's output shape depends on the values of `ts` (tf.range): a recording can replay it
+// only when they are constants of the program.
+void note_shape_from_values(const std::vector<Tensor>& ts);
 
 // Tape events: a tape made during the recording gets a slot; one made before is refused.
 void note_new_tape(const std::shared_ptr<autograd::Tape>& tape);
@@ -214,9 +217,12 @@ struct Finished {
 };
 
 // Starts recording on this thread; `args` are the function's tensor arguments (input slots
-// 0..n-1). Recordings do not nest: a tf.function called while tracing another one is traced
-// into it (its Python runs inline), so begin_recording refuses when one is active.
-void begin_recording(const std::vector<Tensor>& args);
+// 0..n-1). Returns a new handle (a new id, the same values) for each: the function is called
+// with those, so an argument stays apart from the same tensor reached another way (a closure,
+// a Variable's value, the same tensor passed twice). Recordings do not nest: a tf.function
+// called while tracing another one is traced into it (its Python runs inline), so
+// begin_recording refuses when one is active.
+std::vector<Tensor> begin_recording(const std::vector<Tensor>& args);
 // Ends the recording; `outputs` are the tensors the function returned.
 Finished end_recording(const std::vector<Tensor>& outputs);
 // Drops the active recording (the function raised).

@@ -25,7 +25,9 @@ so that the tape sees every op. `tf.config.run_functions_eagerly(True)` turns tr
 
 from __future__ import annotations
 
+import collections
 import functools
+import math
 import sys
 
 import numpy as np
@@ -80,7 +82,11 @@ class _Traced:
         if self.structure is _ONE_TENSOR:
             return outputs[0]
         if not outputs:  # no tensors in the result: the Python values it had when traced
-            return self.structure
+            if self.structure is None:
+                return None
+            from tapeflow import nest
+
+            return nest.pack_sequence_as(self.structure, list(self.leaves))  # new containers
         leaves = list(self.leaves)
         for position, value in zip(self.tensor_positions, outputs, strict=True):
             leaves[position] = value
@@ -129,17 +135,22 @@ class Function:
         return entry.run(tensors)
 
     def _trace(self, key, args, kwargs, tensors, keep):
-        args, kwargs = _with_tensors((args, kwargs), iter(tensors))  # NumPy -> the tensors
-        _C.begin_recording(tensors)
+        # The function runs on new handles of its tensor arguments (NumPy arrays converted), so
+        # an argument stays apart from the same tensor reached through a closure or a Variable.
+        handles = _C.begin_recording(tensors)
+        args, kwargs = _with_tensors((args, kwargs), iter(handles))
+        _variables._reads_in_recording = reads = set()
         try:
             result = self._python_function(*args, **kwargs)
         except BaseException:
             _C.abandon_recording()
             raise
+        finally:
+            _variables._reads_in_recording = None
         leaves, structure, positions = _flatten_result(result)
         program, why = _C.end_recording([leaves[i] for i in positions])
         entry = _Eager(why, 0) if program is None else _bind(
-            program, leaves, positions, structure, keep)
+            program, reads, leaves, positions, structure, keep)
         if type(entry) is _Eager:
             previous = self._cache.get(key)
             entry.refusals = (previous.refusals if type(previous) is _Eager else 0) + 1
@@ -161,8 +172,9 @@ class Function:
         return len(self._cache)
 
 
-def _bind(program, leaves, positions, structure, keep):
-    """Binds the captured Variable values as inputs, or refuses the program."""
+def _bind(program, reads, leaves, positions, structure, keep):
+    """Binds the captured values of the Variables the function read or wrote as inputs (the
+    other captures stay constants), or refuses the program."""
     captures = program.captures()
     by_id = {}
     for variable in list(_variables._all_variables):
@@ -170,7 +182,13 @@ def _bind(program, leaves, positions, structure, keep):
     indices, bound = [], []
     for i, (value, written) in enumerate(captures):
         variable = by_id.get(value._id)
-        if variable is not None:
+        if variable is not None and (written or variable in reads):
+            held = sys.getrefcount(variable._value) - 2 - sum(
+                leaf is variable._value for leaf in leaves)
+            if held > 0:
+                # A value read before the call (a snapshot) is also the variable's value read
+                # inside: one tensor in the program, two values at a later run.
+                return _Eager("a Variable's value read before the call is used in it", 0)
             indices.append(i)
             bound.append((variable, written))
         elif written:
@@ -178,19 +196,25 @@ def _bind(program, leaves, positions, structure, keep):
     program.bind_inputs(indices)
     # The result's tensors are filled in at each run: holding them here would keep a traced
     # Variable value referenced, and every run would copy it (copy-on-write).
-    if positions and structure is not _ONE_TENSOR:
+    if structure is _ONE_TENSOR:
+        leaves = [None]
+    elif structure is not None:
         from tapeflow import nest
 
         leaves = list(leaves)
         for i in positions:
             leaves[i] = None
+        # Containers of our own: the caller may change the ones it received.
         structure = nest.pack_sequence_as(structure, leaves)
-    elif positions:
-        leaves = [None]
     return _Traced(program, bound, leaves, positions, structure, keep)
 
 
-_BY_VALUE = frozenset({bool, int, float, str, frozenset})
+_BY_VALUE = frozenset({bool, int, str, frozenset})
+_NESTS = frozenset({collections.OrderedDict})  # containers besides tuple, list, dict
+
+
+def _is_namedtuple(value) -> bool:
+    return isinstance(value, tuple) and hasattr(type(value), "_fields")
 
 
 def _key(value, tensors: list, keep: list):
@@ -201,10 +225,14 @@ def _key(value, tensors: list, keep: list):
     if kind is Tensor:
         tensors.append(value)
         return value._signature
-    if kind is tuple or kind is list:
+    if kind is tuple or kind is list or kind in _NESTS or _is_namedtuple(value):
+        if isinstance(value, dict):
+            return (kind, *[(k, _key(v, tensors, keep)) for k, v in value.items()])
         return (kind, *[_key(v, tensors, keep) for v in value])
     if kind is dict:
         return (dict, *[(k, _key(v, tensors, keep)) for k, v in value.items()])
+    if kind is float:  # 0.0 and -0.0 are equal but not the same argument
+        return (float, value, math.copysign(1.0, value))
     if value is None or kind in _BY_VALUE:
         return (kind, value)
     if isinstance(value, np.ndarray):
@@ -221,17 +249,17 @@ def _key(value, tensors: list, keep: list):
 
 
 def _with_tensors(value, tensors):
-    """`value` with each NumPy array replaced by the next of `tensors` (the ones _key made)."""
+    """`value` with each tensor (or NumPy array) replaced by the next of `tensors`, in _key's
+    order."""
     kind = type(value)
-    if kind is Tensor:
-        next(tensors)
-        return value
+    if isinstance(value, (Tensor, np.ndarray)):
+        return next(tensors)
+    if kind is dict or kind in _NESTS:
+        return kind((k, _with_tensors(v, tensors)) for k, v in value.items())
+    if _is_namedtuple(value):
+        return kind(*[_with_tensors(v, tensors) for v in value])
     if kind is tuple or kind is list:
         return kind(_with_tensors(v, tensors) for v in value)
-    if kind is dict:
-        return {k: _with_tensors(v, tensors) for k, v in value.items()}
-    if isinstance(value, np.ndarray) or isinstance(value, Tensor):
-        return next(tensors)
     return value
 
 

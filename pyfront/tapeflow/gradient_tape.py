@@ -108,7 +108,7 @@ class GradientTape:
     # -- what is watched ---------------------------------------------------------------------
     def _watch_variable(self, variable) -> None:
         entry = self._variables.get(id(variable))
-        value = variable._value
+        value = variables._value_read(variable)
         if entry is None:
             self._variables[id(variable)] = [variable, value]
         elif entry[-1] is value or any(read is value for read in entry[1:]):
@@ -162,7 +162,7 @@ class GradientTape:
             elif isinstance(item, variables.Variable):
                 entry = self._variables.get(id(item))
                 if entry is None:
-                    values.append(item._value)
+                    values.append(variables._value_read(item))
                 elif len(entry) == 2:
                     values.append(entry[1])
                 else:  # assigned under the tape: every value read counts
@@ -179,7 +179,7 @@ class GradientTape:
     @staticmethod
     def _as_source(item):
         if isinstance(item, variables.Variable):
-            return item._value
+            return variables._value_read(item)
         if isinstance(item, Tensor):
             return item
         if hasattr(item, "__tf_tensor__"):

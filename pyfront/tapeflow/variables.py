@@ -32,6 +32,19 @@ _entered_tapes: list = []
 _all_variables: weakref.WeakSet = weakref.WeakSet()
 
 
+# The Variables read while a tf.function is traced (function.py binds their values as inputs);
+# None outside tracing.
+_reads_in_recording: set | None = None
+
+
+def _value_read(variable):
+    """`variable`'s value, read by tapeflow's own code (a tape's sources, an optimizer): noted
+    as a read when a tf.function is being traced, as __tf_tensor__ does."""
+    if _reads_in_recording is not None:
+        _reads_in_recording.add(variable)
+    return variable._value
+
+
 def _replacing_value() -> None:
     """Called before a Variable's value is replaced by a new tensor: a tf.function being traced
     cannot replay that (Python holds the new value), so its recording is refused."""
@@ -82,6 +95,8 @@ class Variable:
     def __tf_tensor__(self, dtype=None, name=None):
         if _entered_tapes and self._trainable:
             _read_hook(self)
+        if _reads_in_recording is not None:
+            _reads_in_recording.add(self)
         return self._value
 
     def value(self):
@@ -177,7 +192,7 @@ class Variable:
         if not self._owns_value_alone():
             _replacing_value()
             self._value = _C.clone(self._value)
-        view = shape_ops.getitem(self._value, key)
+        view = shape_ops.getitem(_value_read(self), key)
         if view._storage_owners < 2:
             raise NotImplementedError("assignment through advanced (integer-array) indexing is "
                                       "not supported; use slices and integers")

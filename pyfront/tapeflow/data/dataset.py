@@ -29,6 +29,24 @@ def _to_tensor(value):
     return value if isinstance(value, tf.Tensor) else tf.convert_to_tensor(np.asarray(value))
 
 
+class _Iterator:
+    """A dataset's iterator. Elements are made in Python at each `next`: a tf.function traced
+    while reading one would replay the element it saw, so such a call runs eagerly."""
+
+    __slots__ = ("_elements",)
+
+    def __init__(self, elements):
+        self._elements = elements
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if tf._C.recording():
+            tf._C.poison_recording("a tf.data.Dataset was read inside the function")
+        return next(self._elements)
+
+
 class Dataset:
     """Base class: subclasses give `_elements()` (and, over slices, `_indices()`)."""
 
@@ -100,7 +118,7 @@ class Dataset:
 
     # -- reading -----------------------------------------------------------------------------
     def __iter__(self):
-        return self._elements()
+        return _Iterator(self._elements())
 
     def as_numpy_iterator(self):
         return (nest.map_structure(np.asarray, e) for e in self._elements())

@@ -74,7 +74,7 @@ class Adam(Optimizer):
         v = _fused.slots_of(self, self._velocities, variables)
         v_hat = _fused.slots_of(self, self._velocity_hats, variables) if self.amsgrad else []
         _C.adam_update(_fused.writable(variables), grads, _fused.writable(m), _fused.writable(v),
-                       _fused.writable(v_hat), learning_rate, self._iterations._value,
+                       _fused.writable(v_hat), learning_rate, self._iterations.value(),
                        self.beta_1, self.beta_2, self.epsilon, bool(self.amsgrad))
 
     def get_config(self):

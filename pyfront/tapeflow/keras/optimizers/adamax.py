@@ -40,7 +40,7 @@ class Adamax(Optimizer):
         m = _fused.slots_of(self, self._m, variables)
         u = _fused.slots_of(self, self._u, variables)
         _C.adamax_update(_fused.writable(variables), grads, _fused.writable(m),
-                         _fused.writable(u), learning_rate, self._iterations._value,
+                         _fused.writable(u), learning_rate, self._iterations.value(),
                          self.beta_1, self.beta_2, self.epsilon)
 
     def get_config(self):

@@ -73,7 +73,7 @@ class Nadam(Optimizer):
         m = _fused.slots_of(self, self._momentums, variables)
         v = _fused.slots_of(self, self._velocities, variables)
         _C.nadam_update(_fused.writable(variables), grads, _fused.writable(m), _fused.writable(v),
-                        learning_rate, self._iterations._value, self._u_product._value,
+                        learning_rate, self._iterations.value(), self._u_product.value(),
                         self.beta_1, self.beta_2, self.epsilon)
 
     def get_config(self):

@@ -301,7 +301,7 @@ class Optimizer:
             # The learning rate goes to C++ as a tensor (or number), read when the update
             # runs: a traced step reads the rate of each run, not the one it was traced with.
             if isinstance(learning_rate, tf.Variable):
-                learning_rate = learning_rate._value
+                learning_rate = learning_rate.value()
             self._fused_update_step(grads, variables, learning_rate)
             return
         learning_rate = backend.convert(learning_rate)
