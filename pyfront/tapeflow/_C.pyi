@@ -606,7 +606,7 @@ class Program:
     def captures(self) -> list[tuple[Tensor | None, bool]]:
         """(value at recording, written in place) for each tensor from before the recording."""
     def bind_inputs(self, capture_indices: Sequence[SupportsIndex]) -> None:
-        """Makes those captures inputs after the arguments (Variable values); the rest, constants."""
+        """Makes those captures inputs after the arguments (Variable values), the rest constants."""
     @property
     def num_steps(self) -> int:
         """How many ops the program runs."""
