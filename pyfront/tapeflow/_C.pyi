@@ -613,8 +613,9 @@ class Program:
     def run(self, inputs: Sequence[Tensor]) -> list[Tensor]:
         """Runs the program on the arguments then the bound captures; returns the outputs."""
 
-def begin_recording(args: Sequence[Tensor]) -> None:
-    """Starts recording this thread's ops; `args` become the program's input slots."""
+def begin_recording(args: Sequence[Tensor]) -> list[Tensor]:
+    """Starts recording this thread's ops; `args` become the program's input slots. Returns a
+    new handle of each argument (a new id), for the function to run on."""
 
 def end_recording(outputs: Sequence[Tensor]) -> tuple[Program | None, str]:
     """Ends the recording: (program, "") or (None, why it cannot be used)."""
