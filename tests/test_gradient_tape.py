@@ -251,3 +251,21 @@ def test_a_training_loop_does_not_grow_memory():
     gc.collect()
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kb < 5_000, f"max RSS grew by {grown_kb} KiB over 10,000 steps"
+
+
+def test_assign_add_from_threads_loses_no_update():
+    # In-place writes keep the GIL: each read-modify-write is atomic for Python threads.
+    import threading
+
+    v = tf.Variable(0.0)
+
+    def bump():
+        for _ in range(2000):
+            v.assign_add(1.0)
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert float(v.numpy()) == 8000.0
