@@ -301,6 +301,14 @@ def test_program_inputs_are_checked():
         _C.begin_recording([])
         _C.begin_recording([])
     _C.abandon_recording()
+    with pytest.raises(tf.errors.InternalError, match="no recording is active"):
+        _C.end_recording([])
+    with pytest.raises(ValueError, match="bad capture index 5"):
+        program.bind_inputs([5])
+    with pytest.raises(TypeError):
+        _C.begin_recording([1.0])
+    _C.abandon_recording()  # none active: nothing to drop
+    _C.poison_recording("outside a recording: ignored")
 
 
 def test_runs_write_variables_in_place():

@@ -146,3 +146,20 @@ def test_kernel_checks_its_arguments():
         _C.sgd_update([tf.transpose(matrix)], [tf.ones((4, 3))], [], 0.1, 0.0, False)
     with pytest.raises(errors.InvalidArgumentError, match="slot list 0 holds 0 tensors"):
         _C.rmsprop_update([w], [g], [], [], [], 0.1, 0.9, 0.0, 1e-7, False)
+
+
+def test_kernel_checks_its_step_scalars():
+    # The learning rate, step count and Nadam's U_t: numbers or 0-d numeric tensors.
+    w, g, m, v = _values([1.0, 2.0], [0.5, 0.5], [0.0, 0.0], [0.0, 0.0])
+    with pytest.raises(TypeError, match="learning_rate must be a number or a 0-d tensor, got str"):
+        _C.sgd_update([w], [g], [], "0.1", 0.0, False)
+    with pytest.raises(errors.InvalidArgumentError, match="learning_rate must be a 0-d numeric"):
+        _C.sgd_update([w], [g], [], tf.constant([0.1, 0.2]), 0.0, False)
+    with pytest.raises(errors.InvalidArgumentError, match="learning_rate must be a 0-d numeric"):
+        _C.sgd_update([w], [g], [], tf.constant(True), 0.0, False)
+    with pytest.raises(TypeError, match="iterations must be a number or a 0-d tensor"):
+        _C.adam_update([w], [g], [m], [v], [], 0.1, "1", 0.9, 0.99, 1e-7, False)
+    with pytest.raises(errors.InvalidArgumentError, match="U_t is missing"):
+        _C.nadam_update([w], [g], [m], [v], 0.1, 0, None, 0.9, 0.99, 1e-7)
+    with pytest.raises(errors.InvalidArgumentError, match="u_product must be a 0-d numeric"):
+        _C.nadam_update([w], [g], [m], [v], 0.1, 0, tf.constant([[1.0]]), 0.9, 0.99, 1e-7)

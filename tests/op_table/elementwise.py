@@ -94,6 +94,7 @@ CASES = [
     OpCase("log1p", tf.math.log1p, np.log1p, UNARY_SHAPES, make_inputs=_positive),
     OpCase("sin", tf.sin, np.sin, UNARY_SHAPES),
     OpCase("cos", tf.cos, np.cos, UNARY_SHAPES),
+    OpCase("tan", tf.tan, np.tan, UNARY_SHAPES, low=-1.2, high=1.2),  # away from the poles
     OpCase("tanh", tf.tanh, np.tanh, UNARY_SHAPES),
     OpCase("sigmoid", tf.sigmoid, _sigmoid, UNARY_SHAPES, low=-20, high=20),
     OpCase("relu", tf.nn.relu, lambda x: np.maximum(x, 0), UNARY_SHAPES, dtypes=ALL_NUMERIC,
