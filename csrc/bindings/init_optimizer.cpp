@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bindings/init.h"
+#include "ops/common.h"
 #include "ops/optimizer.h"
 
 namespace tapeflow::bindings {
@@ -25,8 +26,7 @@ Tensor scalar_arg(py::handle value, const char* what) {
   if (py::isinstance<Tensor>(value)) return value.cast<Tensor>();
   TF_CHECK(PyFloat_Check(value.ptr()) || PyLong_Check(value.ptr()), TypeError, what,
            " must be a number or a 0-d tensor, got ", Py_TYPE(value.ptr())->tp_name);
-  Tensor t = Tensor::empty(Dims{}, DType::Float64);
-  *t.data<double>() = value.cast<double>();
+  Tensor t = ops::scalar_on(value.cast<double>(), DType::Float64, Device{});
   graph::note_constant(t);
   return t;
 }

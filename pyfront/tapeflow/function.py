@@ -32,7 +32,7 @@ import sys
 
 import numpy as np
 
-from tapeflow import _C
+from tapeflow import _C, nest
 from tapeflow import config as _config
 from tapeflow import variables as _variables
 
@@ -84,14 +84,10 @@ class _Traced:
         if not outputs:  # no tensors in the result: the Python values it had when traced
             if self.structure is None:
                 return None
-            from tapeflow import nest
-
             return nest.pack_sequence_as(self.structure, list(self.leaves))  # new containers
         leaves = list(self.leaves)
         for position, value in zip(self.tensor_positions, outputs, strict=True):
             leaves[position] = value
-        from tapeflow import nest
-
         return nest.pack_sequence_as(self.structure, leaves)
 
 
@@ -199,8 +195,6 @@ def _bind(program, reads, leaves, positions, structure, keep):
     if structure is _ONE_TENSOR:
         leaves = [None]
     elif structure is not None:
-        from tapeflow import nest
-
         leaves = list(leaves)
         for i in positions:
             leaves[i] = None
@@ -270,8 +264,6 @@ def _flatten_result(result):
     """(leaves, structure, positions of the tensor leaves)."""
     if type(result) is Tensor:
         return [result], _ONE_TENSOR, [0]
-    from tapeflow import nest
-
     leaves = nest.flatten(result)
     positions = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
     return leaves, result, positions
